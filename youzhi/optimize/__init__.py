@@ -1,0 +1,1 @@
+"""Robust optimization, RBDO, sensitivity and tolerances (not written yet)."""

@@ -1,0 +1,1 @@
+"""Study files that chain the stages (not written yet)."""
