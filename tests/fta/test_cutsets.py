@@ -1,0 +1,143 @@
+"""Minimal cut sets and prime implicants against brute force; ZBDD against MOCUS."""
+
+import math
+
+import networkx as nx
+import pytest
+from hypothesis import given, settings
+
+from tests.fta._random_trees import COHERENT_OPS, brute_minimal_solutions, brute_prime_implicants, brute_probability, trees
+from youzhi.errors import InputError, ModelError
+from youzhi.fta.cutsets import mcub, minimal_cut_sets, mocus, rare_event, set_probability
+
+SETTINGS = settings(max_examples=120, deadline=None)
+
+
+def _names(probs):
+    return sorted(probs)
+
+
+@SETTINGS
+@given(trees())
+def test_zbdd_cut_sets_are_the_minimal_solutions(case):
+    g, top, probs, houses = case
+    res = minimal_cut_sets(g, top, house_states=houses)
+    expected = brute_minimal_solutions(g, top, _names(probs), houses)
+    assert set(res.sets) == expected
+    assert res.count == len(expected)
+    assert sum(res.by_order.values()) == res.count
+
+
+@SETTINGS
+@given(trees(max_events=5))
+def test_zbdd_prime_implicants_equal_brute_force(case):
+    g, top, probs, houses = case
+    res = minimal_cut_sets(g, top, house_states=houses, prime_implicants=True)
+    assert set(res.sets) == brute_prime_implicants(g, top, _names(probs), houses)
+
+
+@SETTINGS
+@given(trees(coherent=True, max_events=7, max_gates=7))
+def test_mocus_equals_zbdd_on_coherent_trees(case):
+    g, top, probs, houses = case
+    z = minimal_cut_sets(g, top, house_states=houses)
+    m = minimal_cut_sets(g, top, method="mocus", house_states=houses)
+    assert set(m.sets) == set(z.sets)
+    assert m.by_order == z.by_order
+    # a coherent tree's prime implicants are its minimal cut sets
+    assert set(minimal_cut_sets(g, top, house_states=houses, prime_implicants=True).sets) == set(z.sets)
+
+
+@SETTINGS
+@given(trees())
+def test_mocus_implicants_cover_the_function(case):
+    # non-coherent: MOCUS returns implicants whose union is the function (brute-force check)
+    g, top, probs, houses = case
+    sets = mocus(g, top, house_states=houses)
+    names = _names(probs)
+    union = nx.DiGraph()
+    union.add_node("u", kind="gate", op="or")
+    for e in names:
+        union.add_node(e, kind="basic")
+        union.add_node("~" + e, kind="gate", op="not")
+        union.add_edge("~" + e, e, index=0)
+    for i, s in enumerate(sets):
+        union.add_node(f"c{i}", kind="gate", op="and")
+        union.add_edge("u", f"c{i}", index=i)
+        for j, x in enumerate(sorted(s)):
+            union.add_edge(f"c{i}", x, index=j)
+    union.add_node("false", kind="house", state=False)
+    union.add_edge("u", "false", index=len(sets))
+    for i, s in enumerate(sets):
+        if not s:
+            union.add_node("true", kind="house", state=True)
+            union.add_edge(f"c{i}", "true", index=0)
+    assert brute_probability(union, "u", probs) == pytest.approx(brute_probability(g, top, probs, houses), abs=1e-12)
+
+
+@SETTINGS
+@given(trees(max_events=6))
+def test_order_and_probability_cutoffs_truncate_the_full_family(case):
+    g, top, probs, houses = case
+    full = set(minimal_cut_sets(g, top, house_states=houses).sets)
+    for k in (1, 2, 3):
+        lim = minimal_cut_sets(g, top, house_states=houses, max_order=k)
+        assert set(lim.sets) == {s for s in full if len(s) <= k}
+    cut = 0.05
+    res = minimal_cut_sets(g, top, house_states=houses, cutoff=cut, probabilities=probs)
+    assert set(res.sets) == {s for s in full if set_probability(s, probs) >= cut}
+    coherent = all(d.get("op") in COHERENT_OPS for _, d in g.nodes(data=True) if d["kind"] == "gate")
+    if coherent:  # MOCUS prunes partial products the same way
+        m = minimal_cut_sets(g, top, method="mocus", house_states=houses, cutoff=cut, probabilities=probs)
+        assert set(m.sets) == set(res.sets)
+
+
+@SETTINGS
+@given(trees())
+def test_top_k_and_approximations_by_enumeration(case):
+    g, top, probs, houses = case
+    res = minimal_cut_sets(g, top, house_states=houses, probabilities=probs)
+    ranked = sorted((set_probability(s, probs) for s in res.sets), reverse=True)
+    top3 = res.top(3)
+    assert [q for _, q in top3] == pytest.approx(ranked[:3], abs=1e-15)
+    assert all(set_probability(s, probs) == pytest.approx(q) for s, q in top3)
+    assert rare_event(res, probs) == pytest.approx(math.fsum(ranked), abs=1e-12)
+    assert rare_event(list(res.sets), probs) == pytest.approx(math.fsum(ranked), abs=1e-12)
+    assert mcub(res, probs) == pytest.approx(1 - math.prod(1 - q for q in ranked), abs=1e-12)
+
+
+def test_textbook_two_out_of_three_with_common_event():
+    # top = (a and b) or (a and c) or d : MCS {a,b}, {a,c}, {d}
+    g = nx.DiGraph()
+    for e in "abcd":
+        g.add_node(e, kind="basic")
+    g.add_node("top", kind="gate", op="or")
+    g.add_node("g", kind="gate", op="and")
+    g.add_node("h", kind="gate", op="or")
+    for i, c in enumerate(["g", "d"]):
+        g.add_edge("top", c, index=i)
+    g.add_edge("g", "a", index=0)
+    g.add_edge("g", "h", index=1)
+    g.add_edge("h", "b", index=0)
+    g.add_edge("h", "c", index=1)
+    res = minimal_cut_sets(g, "top")
+    assert set(res.sets) == {frozenset("ab"), frozenset("ac"), frozenset("d")}
+    assert res.by_order == {1: 1, 2: 2}
+    assert res.to_dict()["by_order"] == {1: 1, 2: 2}
+
+
+def test_bad_arguments():
+    g = nx.DiGraph()
+    g.add_node("a", kind="basic")
+    g.add_node("top", kind="gate", op="null")
+    g.add_edge("top", "a", index=0)
+    with pytest.raises(InputError, match="method"):
+        minimal_cut_sets(g, "top", method="fast")
+    with pytest.raises(InputError, match="max_order"):
+        minimal_cut_sets(g, "top", max_order=0)
+    with pytest.raises(InputError, match="probabilities"):
+        minimal_cut_sets(g, "top", cutoff=0.1)
+    with pytest.raises(InputError, match="cutoff"):
+        minimal_cut_sets(g, "top", cutoff=2.0, probabilities={"a": 0.1})
+    with pytest.raises(ModelError):
+        mocus(g, "missing")

@@ -1,0 +1,587 @@
+"""Minimal cut sets (and prime implicants of non-coherent trees) by ZBDD or by MOCUS.
+
+ZBDD (default). The top event's BDD (preprocessed and compiled by the array manager with the
+ordering heuristics of :mod:`youzhi.fta.modules`, not decomposed) is turned into a zero-suppressed
+BDD of its minimal solutions, Rauzy's ``minsol`` ("New algorithms for fault trees analysis",
+RESS 40, 1993) as SCRAM does it. For ``f = x f1 + ~x f0``:
+
+- minimal cut sets (default): ``MCS(f) = x (MCS(f1) without MCS(f0)) + MCS(f0)``, where
+  ``without`` drops the supersets. For a non-coherent tree this is SCRAM's default: negative
+  literals are not written into cut sets (a complemented event counts as "true");
+- prime implicants (``prime_implicants=True``, Coudert & Madre 1992):
+  ``PI(f) = x (PI(f1) \\ PI(f0 f1)) + ~x (PI(f0) \\ PI(f0 f1)) + PI(f0 f1)``.
+  For a coherent tree both are the same family.
+
+An order limit is applied inside the recursion (memoized per remaining order), a probability
+cut-off by a ZBDD filter that prunes whole sub-families by their most probable member.
+
+MOCUS. A bottom-up MOCUS over the gates in negation normal form, with subsumption at each
+gate and the same cut-offs applied to partial products. For a coherent tree it returns the
+minimal cut sets by an independent method; for a non-coherent tree it returns the minimal
+implicants it meets (negative literals kept), a cover that need not hold every prime implicant.
+
+A cut set is a ``frozenset`` of literals: the basic-event name for "the event occurs", and
+``"~name"`` for "the event does not occur" (only with ``prime_implicants`` or MOCUS on a
+non-coherent tree).
+
+Examples
+--------
+>>> import networkx as nx
+>>> g = nx.DiGraph()
+>>> g.add_node("top", kind="gate", op="atleast", k=2)
+>>> for i, e in enumerate(("a", "b", "c")):
+...     g.add_node(e, kind="basic"); g.add_edge("top", e, index=i)
+>>> res = minimal_cut_sets(g, "top")
+>>> res.count, res.by_order
+(3, {2: 3})
+>>> sorted(sorted(s) for s in res.sets)
+[['a', 'b'], ['a', 'c'], ['b', 'c']]
+>>> p = {"a": 0.1, "b": 0.2, "c": 0.3}
+>>> [(sorted(s), round(q, 3)) for s, q in res.top(2, p)]
+[(['b', 'c'], 0.06), (['a', 'c'], 0.03)]
+>>> round(rare_event(res, p), 4), round(mcub(res, p), 6)
+(0.11, 0.106436)
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from youzhi._results import Result
+from youzhi.errors import InputError, ModelError
+from youzhi.fta.bdd import FALSE, TRUE, Bdd, _children, _postorder
+
+EMPTY = 0   # ZBDD terminal: the empty family
+BASE = 1    # ZBDD terminal: the family holding only the empty set
+METHODS = ("zbdd", "mocus")
+
+
+def literal_probability(literal: str, p: Mapping[str, float]) -> float:
+    """``p[e]`` for literal ``e``, ``1 - p[e]`` for ``~e``."""
+    if literal.startswith("~"):
+        return 1.0 - float(p[literal[1:]])
+    return float(p[literal])
+
+
+def set_probability(cut: Iterable[str], p: Mapping[str, float]) -> float:
+    """Product of the literal probabilities of one cut set."""
+    return math.prod(literal_probability(x, p) for x in cut)
+
+
+class Zbdd:
+    """A ZBDD family of literal sets; node ids index parallel lists, 0/1 are the terminals.
+
+    Literal ``2 j`` is variable ``j`` of the source BDD occurring, ``2 j + 1`` its negation.
+    """
+
+    def __init__(self, variables: tuple[str, ...]) -> None:
+        self.variables = variables
+        inf = 2 * len(variables) + 2
+        self.var = [inf, inf]
+        self.high = [EMPTY, EMPTY]
+        self.low = [EMPTY, EMPTY]
+        self._unique: dict = {}
+        self._memo: dict = {}
+
+    def node(self, var: int, high: int, low: int) -> int:
+        if high == EMPTY:
+            return low
+        key = (var, high, low)
+        n = self._unique.get(key)
+        if n is None:
+            n = len(self.var)
+            self.var.append(var)
+            self.high.append(high)
+            self.low.append(low)
+            self._unique[key] = n
+        return n
+
+    def has_empty(self, f: int) -> bool:
+        while f > BASE:
+            f = self.low[f]
+        return f == BASE
+
+    def diff(self, f: int, g: int) -> int:
+        """Sets of ``f`` that are not in ``g``."""
+        if f == EMPTY or f == g:
+            return EMPTY
+        if g == EMPTY:
+            return f
+        if f == BASE:
+            return EMPTY if self.has_empty(g) else BASE
+        key = ("d", f, g)
+        r = self._memo.get(key)
+        if r is not None:
+            return r
+        vf, vg = self.var[f], self.var[g]
+        if vf < vg:
+            r = self.node(vf, self.high[f], self.diff(self.low[f], g))
+        elif vf > vg:
+            r = self.diff(f, self.low[g])
+        else:
+            r = self.node(vf, self.diff(self.high[f], self.high[g]), self.diff(self.low[f], self.low[g]))
+        self._memo[key] = r
+        return r
+
+    def without(self, f: int, g: int) -> int:
+        """Sets of ``f`` that contain no set of ``g`` (Rauzy's ``without``)."""
+        if f == EMPTY or g == EMPTY:
+            return f
+        if f == g or self.has_empty(g):
+            return EMPTY
+        if f == BASE:
+            return BASE
+        key = ("w", f, g)
+        r = self._memo.get(key)
+        if r is not None:
+            return r
+        vf, vg = self.var[f], self.var[g]
+        if vf < vg:
+            r = self.node(vf, self.without(self.high[f], g), self.without(self.low[f], g))
+        elif vf > vg:
+            r = self.without(f, self.low[g])
+        else:
+            hi = self.without(self.without(self.high[f], self.high[g]), self.low[g])
+            r = self.node(vf, hi, self.without(self.low[f], self.low[g]))
+        self._memo[key] = r
+        return r
+
+    # -- whole-family computations (bottom-up dynamic programming, no enumeration) --------
+    def _literal_p(self, p: list[float]) -> list[float]:
+        out = []
+        for q in p:
+            out.extend((q, 1.0 - q))
+        return out
+
+    def _nodes_below(self, root: int) -> list[int]:
+        seen, stack = set(), [root]
+        while stack:
+            n = stack.pop()
+            if n <= BASE or n in seen:
+                continue
+            seen.add(n)
+            stack.append(self.high[n])
+            stack.append(self.low[n])
+        return sorted(seen)  # children have smaller ids
+
+    def by_order(self, root: int) -> dict[int, int]:
+        counts: dict[int, list[int]] = {EMPTY: [], BASE: [1]}
+        for n in self._nodes_below(root):
+            hi = [0] + counts[self.high[n]]
+            lo = counts[self.low[n]]
+            m = max(len(hi), len(lo))
+            counts[n] = [(hi[i] if i < len(hi) else 0) + (lo[i] if i < len(lo) else 0) for i in range(m)]
+        return {i: c for i, c in enumerate(counts[root]) if c}
+
+    def sum_of_products(self, root: int, lit_p: list[float]) -> float:
+        val = {EMPTY: 0.0, BASE: 1.0}
+        for n in self._nodes_below(root):
+            val[n] = lit_p[self.var[n]] * val[self.high[n]] + val[self.low[n]]
+        return val[root]
+
+    def best(self, root: int, k: int, lit_p: list[float]) -> list[tuple[float, tuple[int, ...]]]:
+        """The ``k`` most probable sets, most probable first, as (probability, literals)."""
+        val: dict[int, list] = {EMPTY: [], BASE: [(1.0, ())]}
+        for n in self._nodes_below(root):
+            q, v = lit_p[self.var[n]], self.var[n]
+            merged = [(q * pr, (v,) + s) for pr, s in val[self.high[n]]] + val[self.low[n]]
+            val[n] = heapq.nlargest(k, merged, key=lambda t: t[0])
+        return val[root]
+
+    def filter_at_least(self, root: int, bound: float, lit_p: list[float]) -> int:
+        """Sub-family of sets with probability ``>= bound``."""
+        top = {EMPTY: 0.0, BASE: 1.0}
+        for n in self._nodes_below(root):
+            top[n] = max(lit_p[self.var[n]] * top[self.high[n]], top[self.low[n]])
+        memo: dict = {}
+
+        def rec(f: int, b: float) -> int:
+            if top[f] < b:
+                return EMPTY
+            if f <= BASE:
+                return f
+            key = (f, b)
+            r = memo.get(key)
+            if r is None:
+                q = lit_p[self.var[f]]
+                hi = rec(self.high[f], b / q) if q > 0 else EMPTY
+                r = self.node(self.var[f], hi, rec(self.low[f], b))
+                memo[key] = r
+            return r
+
+        return rec(root, bound)
+
+    def iter_sets(self, root: int):
+        """Every set, as a tuple of literal numbers (depth-first)."""
+        stack = [(root, ())]
+        while stack:
+            f, acc = stack.pop()
+            if f == EMPTY:
+                continue
+            if f == BASE:
+                yield acc
+                continue
+            stack.append((self.low[f], acc))
+            stack.append((self.high[f], acc + (self.var[f],)))
+
+    def name(self, lit: int) -> str:
+        e = self.variables[lit >> 1]
+        return "~" + e if lit & 1 else e
+
+
+def _all_false_value(bdd: Bdd, f: int) -> bool:
+    """The value of ``f`` when every variable is false (follow the low edges)."""
+    c = 0
+    while f >> 1:
+        c ^= f & 1
+        f = bdd._low[f >> 1]
+    return (f ^ c) == TRUE
+
+
+def _zbdd_from_bdd(bdd: Bdd, prime: bool, max_order: int | None) -> tuple[Zbdd, int]:
+    z = Zbdd(bdd.variables)
+    memo: dict = {}
+    lv, hi, lo = bdd._level, bdd._high, bdd._low
+    unlimited = len(bdd.variables) + 1
+
+    def rec(f: int, k: int) -> int:
+        if f == TRUE:
+            return BASE
+        if f == FALSE:
+            return EMPTY
+        if k <= 0:  # only the empty set fits; without negative literals it is in M(f) iff f(0..0)
+            return BASE if not prime and _all_false_value(bdd, f) else EMPTY
+        key = (f, k)
+        r = memo.get(key)
+        if r is not None:
+            return r
+        n, c = f >> 1, f & 1
+        v = lv[n]
+        f1, f0 = hi[n] ^ c, lo[n] ^ c
+        if prime:
+            g = bdd.apply_and(f0, f1)
+            pg = rec(g, k)
+            pos = z.diff(rec(f1, k - 1), pg)
+            neg = z.diff(rec(f0, k - 1), pg)
+            r = z.node(2 * v, pos, z.node(2 * v + 1, neg, pg))
+        else:
+            m0 = rec(f0, k)
+            r = z.node(2 * v, z.without(rec(f1, k - 1), m0), m0)
+        memo[key] = r
+        return r
+
+    root = rec(bdd.root, unlimited if max_order is None else int(max_order))
+    return z, root
+
+
+# -- results ---------------------------------------------------------------------------------
+class _ZbddFamily:
+    def __init__(self, z: Zbdd, root: int) -> None:
+        self.z, self.root = z, root
+
+    def sets(self) -> tuple[frozenset, ...]:
+        name = self.z.name
+        return tuple(frozenset(name(x) for x in s) for s in self.z.iter_sets(self.root))
+
+    def top(self, k: int, p: Mapping[str, float]):
+        lit_p = self.z._literal_p([float(p[v]) for v in self.z.variables])
+        return [(frozenset(self.z.name(x) for x in s), q) for q, s in self.z.best(self.root, k, lit_p)]
+
+    def rare_event(self, p: Mapping[str, float]) -> float:
+        lit_p = self.z._literal_p([float(p[v]) for v in self.z.variables])
+        return self.z.sum_of_products(self.root, lit_p)
+
+
+class _ListFamily:
+    def __init__(self, sets: tuple[frozenset, ...]) -> None:
+        self._sets = sets
+
+    def sets(self) -> tuple[frozenset, ...]:
+        return self._sets
+
+    def top(self, k: int, p: Mapping[str, float]):
+        return heapq.nlargest(k, ((s, set_probability(s, p)) for s in self._sets), key=lambda t: t[1])
+
+    def rare_event(self, p: Mapping[str, float]) -> float:
+        return math.fsum(set_probability(s, p) for s in self._sets)
+
+
+@dataclass(frozen=True, repr=False)
+class CutSetResult(Result):
+    """Minimal cut sets (or prime implicants) of a top event.
+
+    Attributes
+    ----------
+    count : int
+        Number of sets.
+    by_order : dict
+        {order: number of sets of that order} (orders with no set left out).
+    method : str
+        ``"zbdd"`` or ``"mocus"``.
+    max_order, cutoff : optional
+        The limits applied.
+    prime_implicants : bool
+        Whether negative literals (``"~e"``) are part of the sets.
+    sets : tuple of frozenset
+        The sets (built on first access; a ZBDD result can hold far more sets than a list).
+    """
+
+    count: int
+    by_order: dict
+    method: str
+    max_order: int | None = None
+    cutoff: float | None = None
+    prime_implicants: bool = False
+    probabilities: Mapping[str, float] | None = field(default=None, repr=False, compare=False)
+    _family: Any = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def sets(self) -> tuple[frozenset, ...]:
+        return self._family.sets()
+
+    def top(self, k: int = 10, probabilities: Mapping[str, float] | None = None) -> list[tuple[frozenset, float]]:
+        """The ``k`` most probable sets as ``(set, probability)``, most probable first."""
+        p = self.probabilities if probabilities is None else probabilities
+        if p is None:
+            raise InputError("probabilities: needed to rank cut sets (pass them here or to minimal_cut_sets)")
+        return self._family.top(int(k), p)
+
+    def to_dict(self) -> dict[str, Any]:
+        """count, by_order, method, max_order, cutoff, prime_implicants (the sets are not listed)."""
+        return {"count": int(self.count), "by_order": {int(k): int(v) for k, v in self.by_order.items()},
+                "method": self.method, "max_order": self.max_order, "cutoff": self.cutoff,
+                "prime_implicants": self.prime_implicants}
+
+
+def _check(max_order, cutoff, probabilities, method):
+    if method not in METHODS:
+        raise InputError(f"method: expected one of {', '.join(METHODS)}, got {method!r}")
+    if max_order is not None and (int(max_order) != max_order or max_order < 1):
+        raise InputError(f"max_order: must be an integer >= 1, got {max_order!r}")
+    if cutoff is not None:
+        if not 0.0 <= cutoff <= 1.0:
+            raise InputError(f"cutoff: must be a probability in [0, 1], got {cutoff!r}")
+        if probabilities is None:
+            raise InputError("cutoff: needs probabilities")
+
+
+def minimal_cut_sets(graph, top: str, *, method: str = "zbdd", max_order: int | None = None,
+                     cutoff: float | None = None, probabilities: Mapping[str, float] | None = None,
+                     house_states: Mapping[str, bool] | None = None,
+                     prime_implicants: bool = False) -> CutSetResult:
+    """Minimal cut sets of ``top`` in ``graph`` (prime implicants on request).
+
+    Parameters
+    ----------
+    graph, top : networkx.DiGraph, str
+        The fault tree in the shared graph schema.
+    method : {"zbdd", "mocus"}
+        ZBDD from the BDD (exact minimal family) or bottom-up MOCUS.
+    max_order : int, optional
+        Drop sets with more literals.
+    cutoff : float, optional
+        Drop sets whose probability is below ``cutoff`` (needs ``probabilities``).
+    probabilities : mapping, optional
+        Basic-event probabilities, for the cut-off and kept for :meth:`CutSetResult.top`.
+    house_states : mapping, optional
+        House-event states overriding the graph's.
+    prime_implicants : bool
+        ZBDD only: keep negative literals and return the prime implicants of a non-coherent
+        tree (default: SCRAM's minimal cut sets, negative literals dropped).
+    """
+    _check(max_order, cutoff, probabilities, method)
+    if method == "mocus":
+        sets = mocus(graph, top, max_order=max_order, cutoff=cutoff, probabilities=probabilities,
+                     house_states=house_states)
+        orders: dict[int, int] = defaultdict(int)
+        for s in sets:
+            orders[len(s)] += 1
+        return CutSetResult(len(sets), dict(sorted(orders.items())), "mocus", max_order, cutoff,
+                            any(x.startswith("~") for s in sets for x in s), probabilities, _ListFamily(sets))
+    from youzhi.fta.modules import whole_bdd
+
+    bdd = whole_bdd(graph, top, house_states=house_states)
+    z, root = _zbdd_from_bdd(bdd, prime_implicants, max_order)
+    if cutoff is not None:
+        lit_p = z._literal_p([float(probabilities[v]) for v in z.variables])
+        root = z.filter_at_least(root, float(cutoff), lit_p)
+    orders = z.by_order(root)
+    return CutSetResult(sum(orders.values()), orders, "zbdd", max_order, cutoff, prime_implicants,
+                        probabilities, _ZbddFamily(z, root))
+
+
+def _sets_of(cut_sets) -> Iterable[frozenset]:
+    return cut_sets.sets if isinstance(cut_sets, CutSetResult) else cut_sets
+
+
+def rare_event(cut_sets, p: Mapping[str, float]) -> float:
+    """Rare-event approximation: the sum of the cut-set probabilities (no enumeration for a ZBDD)."""
+    if isinstance(cut_sets, CutSetResult):
+        return float(cut_sets._family.rare_event(p))
+    return math.fsum(set_probability(s, p) for s in cut_sets)
+
+
+def mcub(cut_sets, p: Mapping[str, float]) -> float:
+    """Min-cut upper bound ``1 - prod(1 - P(C))`` over the cut sets."""
+    log_q = math.fsum(math.log1p(-min(set_probability(s, p), 1.0)) if set_probability(s, p) < 1.0 else -math.inf
+                      for s in _sets_of(cut_sets))
+    return 1.0 - math.exp(log_q)
+
+
+# -- MOCUS ------------------------------------------------------------------------------------
+class _Mocus:
+    def __init__(self, graph, houses, max_order, cutoff, probabilities):
+        self.graph, self.houses = graph, houses
+        self.max_order = max_order
+        self.cutoff = cutoff
+        self.p = probabilities
+        self.memo: dict = {}
+
+    def keep(self, s: frozenset) -> bool:
+        if self.max_order is not None and len(s) > self.max_order:
+            return False
+        if self.cutoff is not None and set_probability(s, self.p) < self.cutoff:
+            return False
+        return True
+
+    @staticmethod
+    def minimize(sets: Iterable[frozenset]) -> list[frozenset]:
+        ordered = sorted(set(sets), key=len)
+        if ordered and not ordered[0]:
+            return [frozenset()]
+        kept, index = [], defaultdict(list)
+        for s in ordered:
+            if any(t <= s for e in s for t in index[e]):
+                continue
+            kept.append(s)
+            index[min(s)].append(s)
+        return kept
+
+    def both(self, a: list, b: list) -> list:
+        out = []
+        for x in a:
+            for y in b:
+                s = x | y
+                if any(("~" + e) in s for e in s if not e.startswith("~")):
+                    continue
+                if self.keep(s):
+                    out.append(s)
+        return self.minimize(out)
+
+    def either(self, *families: list) -> list:
+        return self.minimize(s for f in families for s in f)
+
+    def family(self, node, positive: bool) -> list:
+        key = (node, positive)
+        r = self.memo.get(key)
+        if r is not None:
+            return r
+        data = self.graph.nodes[node]
+        kind = data.get("kind")
+        if kind == "basic":
+            r = [frozenset([node if positive else "~" + node])]
+            r = [s for s in r if self.keep(s)]
+        elif kind == "house":
+            state = bool(self.houses.get(node, data.get("state", False)))
+            r = [frozenset()] if state == positive else []
+        else:
+            r = self.gate(node, data, positive)
+        self.memo[key] = r
+        return r
+
+    def gate(self, node, data, pos: bool) -> list:
+        op = data.get("op")
+        kids = _children(self.graph, node)
+        if not kids:
+            raise ModelError(f"fault tree: gate {node!r} has no input")
+        if op in ("not", "nand", "nor"):
+            pos = not pos
+            op = {"not": "null", "nand": "and", "nor": "or"}[op]
+        f = self.family
+        if op == "null":
+            return f(kids[0], pos)
+        if op in ("and", "or"):
+            conj = (op == "and") == pos
+            fams = [f(c, pos) for c in kids]
+            if not conj:
+                return self.either(*fams)
+            acc = [frozenset()]
+            for fam in sorted(fams, key=len):
+                acc = self.both(acc, fam)
+                if not acc:
+                    break
+            return acc
+        if op == "atleast":
+            k, n = int(data["k"]), len(kids)
+            if not pos:  # not (at least k of n) = at least n - k + 1 of the negations
+                k = n - k + 1
+            return self.atleast(k, [f(c, pos) for c in kids])
+        if op == "imply":
+            a, b = kids
+            return self.either(f(a, False), f(b, True)) if pos else self.both(f(a, True), f(b, False))
+        if op in ("xor", "iff"):
+            odd, even = f(kids[0], True), f(kids[0], False)
+            for c in kids[1:]:
+                cp, cn = f(c, True), f(c, False)
+                odd, even = (self.either(self.both(odd, cn), self.both(even, cp)),
+                             self.either(self.both(odd, cp), self.both(even, cn)))
+            if op == "iff":
+                if len(kids) != 2:
+                    raise ModelError(f"fault tree: iff gate {node!r} needs 2 inputs, got {len(kids)}")
+                odd, even = even, odd
+            return odd if pos else even
+        raise ModelError(f"fault tree: gate {node!r} has op {op!r}")
+
+    def atleast(self, k: int, fams: list) -> list:
+        n = len(fams)
+        if k <= 0:
+            return [frozenset()]
+        if k > n:
+            return []
+        memo: dict = {}
+
+        def at(i: int, j: int) -> list:
+            if j == 0:
+                return [frozenset()]
+            if n - i < j:
+                return []
+            key = (i, j)
+            if key not in memo:
+                memo[key] = self.either(self.both(fams[i], at(i + 1, j - 1)), at(i + 1, j))
+            return memo[key]
+
+        return at(0, k)
+
+
+def mocus(graph, top: str, *, max_order: int | None = None, cutoff: float | None = None,
+          probabilities: Mapping[str, float] | None = None,
+          house_states: Mapping[str, bool] | None = None) -> tuple[frozenset, ...]:
+    """Minimal cut sets by bottom-up MOCUS (see the module docstring for non-coherent trees).
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> g = nx.DiGraph()
+    >>> g.add_node("top", kind="gate", op="and")
+    >>> g.add_node("g", kind="gate", op="or")
+    >>> for e in ("a", "b"):
+    ...     g.add_node(e, kind="basic")
+    >>> g.add_edge("top", "g", index=0); g.add_edge("top", "a", index=1)
+    >>> g.add_edge("g", "a", index=0); g.add_edge("g", "b", index=1)
+    >>> [sorted(s) for s in mocus(g, "top")]
+    [['a']]
+    """
+    _check(max_order, cutoff, probabilities, "mocus")
+    if top not in graph:
+        raise ModelError(f"fault tree: top event {top!r} is not in the graph")
+    order = _postorder(graph, top)  # refuses cycles; fills the memo children-first (no deep recursion)
+    m = _Mocus(graph, dict(house_states or {}), max_order, cutoff, probabilities)
+    for node in order:
+        m.family(node, True)
+    return tuple(m.family(top, True))
