@@ -63,8 +63,8 @@ class LifeFit(Result):
     """A fitted life distribution with its bounds and goodness of fit.
 
     ``confidence_intervals``, ``mean_life_interval`` and ``b10_interval`` are two-sided at
-    ``confidence`` by ``bounds`` ("fisher" or "likelihood"). ``anderson_darling`` is None for
-    censored data.
+    ``confidence`` by ``bounds`` ("fisher" or "likelihood"). ``anderson_darling`` is taken against the
+    Kaplan-Meier estimate (classical for complete data); None for left- or interval-censored data.
     """
 
     distribution: str
@@ -351,16 +351,38 @@ def _free_jacobian(fam: Family, z: np.ndarray, ctx: dict) -> np.ndarray:
 
 
 def _anderson_darling(fam: Family, p: np.ndarray, data: LifeData) -> float | None:
-    """Anderson-Darling A^2 of complete data (None when some units are censored)."""
-    if not data.is_complete or np.any(data.failure_counts != np.round(data.failure_counts)):
+    """Anderson-Darling A^2 of the fit against the Kaplan-Meier estimate F_n.
+
+    A^2 = n * integral of (F_n - u)^2 / (u (1 - u)) du over u = F(t), up to the largest
+    observed time: the classical statistic for complete data, Pettitt's (1976) for singly
+    censored samples, and its product-limit extension for multiply right-censored data.
+    F_n is a step function, so each step integrates in closed form. None for left- or
+    interval-censored data (no product-limit estimate) or a fit that gives F = 0 or 1 at a
+    failure.
+    """
+    if data.has_left_or_interval or data.n_failures == 0:
         return None
-    x = np.sort(np.repeat(data.failures, data.failure_counts.astype(int)))
-    n = x.size
-    logf = fam.logcdf(x, p)
-    logs = fam.logsf(x, p)[::-1]
-    i = np.arange(1, n + 1)
+    times = np.concatenate([data.failures, data.right_censored])
+    counts = np.concatenate([data.failure_counts, data.right_counts]).astype(float)
+    is_fail = np.concatenate([np.ones(data.failures.size, bool), np.zeros(data.right_censored.size, bool)])
+    order = np.lexsort((~is_fail, times))  # failures before suspensions at a tie
+    times, counts, is_fail = times[order], counts[order], is_fail[order]
+    at_risk = np.sum(counts) - np.concatenate([[0.0], np.cumsum(counts)[:-1]])
+    survival = np.cumprod(np.where(is_fail, 1.0 - counts / at_risk, 1.0))[is_fail]
+    steps = np.concatenate([[0.0], 1.0 - survival])             # F_n on each segment
+    # ln u and ln(1 - u) at the segment ends, from the family's log functions for accuracy
+    t_fail, last = times[is_fail], times[-1:]
+    if survival[-1] <= 0.0:                                      # F_n reaches 1: integrate to u = 1
+        end_log_u, end_log_s = 0.0, -np.inf
+    else:                                                        # up to the last suspension
+        end_log_u, end_log_s = fam.logcdf(last, p)[0], fam.logsf(last, p)[0]
+    log_u = np.concatenate([[-np.inf], fam.logcdf(t_fail, p), [end_log_u]])
+    log_s = np.concatenate([[0.0], fam.logsf(t_fail, p), [end_log_s]])
+    c2, d2 = steps**2, (1.0 - steps) ** 2
     with np.errstate(all="ignore"):
-        a2 = -n - np.sum((2 * i - 1) * (logf + logs)) / n
+        segment = (np.where(c2 > 0, c2 * np.diff(log_u), 0.0) - np.where(d2 > 0, d2 * np.diff(log_s), 0.0)
+                   - np.diff(np.exp(log_u)))
+        a2 = np.sum(counts) * np.sum(segment)
     return float(a2) if math.isfinite(a2) else None
 
 
