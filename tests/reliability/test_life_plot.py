@@ -44,3 +44,15 @@ def test_line_is_fitted_cdf_and_band_encloses_it(dist, tmp_path):
     assert np.allclose(pts.get_data()[1], {"weibull": np.log(-np.log1p(-f_pts)), "exponential": np.log(-np.log1p(-f_pts)),
                                           "lognormal": special.ndtri(f_pts), "normal": special.ndtri(f_pts),
                                           "loglogistic": np.log(f_pts / (1 - f_pts))}[dist])
+
+
+def test_interval_data_points_are_the_turnbull_estimate():
+    """Inspection data: failures found in (0, 100], (100, 200], (200, 300], survivors at 300.
+    With disjoint intervals the NPMLE is the grouped empirical F: 3/10, 7/10, 9/10."""
+    data = LifeData.from_arrays(left_censored=[100.0], interval=[(100.0, 200.0), (200.0, 300.0)],
+                                right_censored=[300.0], left_counts=[3], interval_counts=[4, 2], right_counts=[1])
+    fig = probability_plot(fit_life(data, "weibull"), bounds=False)
+    pts = [ln for ln in fig.axes[0].get_lines() if ln.get_marker() == "o"][0]
+    t, y = pts.get_data()
+    assert np.allclose(t, [100, 200, 300])
+    assert np.allclose(y, np.log(-np.log1p(-np.array([0.3, 0.7, 0.9]))), atol=1e-6)

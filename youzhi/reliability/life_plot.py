@@ -3,7 +3,9 @@
 The y axis is the distribution's linearising scale (``ln(-ln(1-F))`` for Weibull and
 exponential, ``Phi^-1(F)`` for lognormal, normal and gamma, ``logit F`` for loglogistic),
 labelled in percent unreliability; x is log time except for the normal. Points are exact
-failures at their median ranks (Johnson's adjusted ranks with suspensions); the fitted line
+failures at their median ranks (Johnson's adjusted ranks with suspensions) or, when some
+failures are left- or interval-censored, Turnbull's nonparametric estimate of F at the right
+end of each interval that holds mass (``life_npmle``); the fitted line
 and its two-sided bounds on reliability (the fit's own method) are drawn over the data range.
 matplotlib is imported when a plot is made.
 
@@ -28,6 +30,7 @@ from scipy import special
 
 from youzhi.errors import ComputationError, DataFileError
 from youzhi.reliability.life import LifeFit
+from youzhi.reliability.life_npmle import turnbull
 from youzhi.reliability.life_rr import adjusted_ranks, median_rank
 
 _SCALE = {"weibull": "Weibull", "weibull3": "Weibull", "exponential": "Weibull", "lognormal": "normal",
@@ -64,6 +67,10 @@ def probability_plot(fit: LifeFit, path: str | os.PathLike[str] | None = None, a
         ax.plot(t, _y(scale, median_rank(ranks, n)), "o", color="k", ms=4, label="failures (median ranks)")
         t_all = t
     else:
+        npmle = turnbull(data)
+        shown = npmle.cdf < 1.0 - 1e-9  # F = 1 lies off the paper
+        ax.plot(npmle.times[shown], _y(scale, npmle.cdf[shown]), "o", color="k", ms=4,
+                label="data (Turnbull NPMLE)")
         t_all = np.concatenate([data.failures, data.left_censored, data.interval_lower, data.interval_upper])
         t_all = t_all[t_all > 0] if log_x else t_all
     lo_t = max(fit.quantile(0.001), 1e-9) if log_x else fit.quantile(0.001)
