@@ -34,6 +34,36 @@ def test_reliawiki_weibull_mle_and_rr():
     assert rr.parameters["eta"] == pytest.approx(76.317, abs=5e-4)
 
 
+# Lieblein & Zelen (1956) ball-bearing endurance, millions of revolutions, 23 units all failed.
+# Lawless, Statistical Models and Methods for Lifetime Data (2nd ed., 2003), examples 5.2 and
+# 5.3: Weibull ML in log-location form u = 4.405, b = 0.476; lognormal ML mu = 4.150, sigma = 0.522.
+BALL_BEARINGS = [17.88, 28.92, 33.00, 41.52, 42.12, 45.60, 48.48, 51.84, 51.96, 54.12, 55.56, 67.80,
+                 68.64, 68.64, 68.88, 84.12, 93.12, 98.64, 105.12, 105.84, 127.92, 128.04, 173.40]
+
+# O'Connor (1985) shock absorbers, km to failure, 11 failures and 27 units removed running.
+# Meeker & Escobar, Statistical Methods for Reliability Data (1998), shock absorber example:
+# Weibull ML mu = ln(eta) = 10.23, sigma = 1/beta = 0.3164.
+SHOCK_FAILED = [6700, 9120, 12200, 13150, 14300, 17520, 20100, 20900, 22700, 26510, 27490]
+SHOCK_RUNNING = [6950, 7820, 8790, 9660, 9820, 11310, 11690, 11850, 11880, 12140, 12870, 13330,
+                 13470, 14040, 17540, 17890, 18450, 18960, 18980, 19410, 20100, 20150, 20320, 23490,
+                 27410, 27890, 28100]
+
+
+def test_lawless_ball_bearings():
+    weibull = fit_life(BALL_BEARINGS, "weibull")
+    assert math.log(weibull.parameters["eta"]) == pytest.approx(4.405, abs=5e-4)
+    assert 1 / weibull.parameters["beta"] == pytest.approx(0.476, abs=5e-4)
+    lognormal = fit_life(BALL_BEARINGS, "lognormal")
+    assert lognormal.parameters["mu"] == pytest.approx(4.150, abs=5e-4)
+    assert lognormal.parameters["sigma"] == pytest.approx(0.522, abs=5e-4)
+
+
+def test_meeker_escobar_shock_absorbers_right_censored():
+    fit = fit_life(LifeData.from_arrays(failures=SHOCK_FAILED, right_censored=SHOCK_RUNNING), "weibull")
+    assert math.log(fit.parameters["eta"]) == pytest.approx(10.23, abs=5e-3)
+    assert 1 / fit.parameters["beta"] == pytest.approx(0.3164, abs=5e-5)
+
+
 def _scipy_fit(dist, data, **fixed):
     """Independent MLE: scipy.stats' own fit on scipy.stats.CensoredData."""
     return dist.fit(data, **fixed)
