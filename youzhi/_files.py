@@ -11,6 +11,8 @@ Examples
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import tomllib
 from typing import Any
@@ -66,6 +68,25 @@ def read_csv_text(path: str | os.PathLike[str]) -> str:
             error = exc
     raise FileFormatError(f"{p}: not UTF-8, UTF-16 or GB18030 text (byte {error.start}); "
                           "save the sheet as 'CSV UTF-8'") from None
+
+
+def csv_rows(text: str, source: str) -> list[list[str]]:
+    """Split CSV ``text`` into rows of cells, the delimiter sniffed among ``,`` ``;`` and tab
+    (spreadsheets in many locales save with ``;``); a malformed file names ``source``.
+
+    Examples
+    --------
+    >>> csv_rows("a;b\\n1;2\\n", "x.csv")
+    [['a', 'b'], ['1', '2']]
+    """
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if text.strip() else csv.excel
+    except csv.Error:
+        dialect = csv.excel
+    try:
+        return list(csv.reader(io.StringIO(text), dialect))
+    except csv.Error as exc:
+        raise FileFormatError(f"{source}: malformed CSV: {exc}") from None
 
 
 def load_toml(path: str | os.PathLike[str]) -> dict[str, Any]:

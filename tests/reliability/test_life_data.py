@@ -63,3 +63,11 @@ def test_parser_fuzz_parses_or_raises_input_error(rows, header):
     for arr in (d.failures, d.right_censored, d.left_censored, d.interval_lower):
         assert np.all(np.isfinite(arr)) and np.all(arr >= 0)
     assert np.all(d.interval_upper > d.interval_lower)
+
+
+def test_semicolon_csv_as_european_spreadsheets_save_it():
+    comma = parse_life_csv("time,status,count\n100,F,1\n150,S,2\n")
+    semicolon = parse_life_csv("time;status;count\n100;F;1\n150;S;2\n")
+    assert semicolon.failures.tolist() == comma.failures.tolist() == [100.0]
+    assert semicolon.right_censored.tolist() == comma.right_censored.tolist() == [150.0]
+    assert semicolon.right_counts.tolist() == [2.0]

@@ -30,8 +30,6 @@ Examples
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import os
 import re
@@ -39,7 +37,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from youzhi._files import read_csv_text
+from youzhi._files import csv_rows, read_csv_text
 from youzhi.errors import FileFormatError, InputError
 
 #: Names of the five answers, by code - 1.
@@ -215,15 +213,7 @@ def parse_answers_csv(text: str, *, scale: int = 5, source: str = "answers.csv")
     >>> parse_answers_csv(text).attributes
     ('Wifi',)
     """
-    try:
-        dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t") if text.strip() else csv.excel
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        rows = list(csv.reader(io.StringIO(text), dialect))
-    except csv.Error as exc:
-        raise FileFormatError(f"{source}: malformed CSV: {exc}") from None
-    rows = [(n + 1, r) for n, r in enumerate(rows) if any(c.strip() for c in r)]
+    rows = [(n + 1, r) for n, r in enumerate(csv_rows(text, source)) if any(c.strip() for c in r)]
     if not rows:
         raise FileFormatError(f"{source}: empty file; expected a header row "
                               "respondent,attribute,functional,dysfunctional[,importance]")

@@ -43,14 +43,12 @@ Examples
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from youzhi._files import load_toml, read_csv_text
+from youzhi._files import csv_rows, load_toml, read_csv_text
 from youzhi.errors import DataFileError, FileFormatError, InputError
 from youzhi.qfd.house import Characteristic, House, Requirement, Scale
 
@@ -261,15 +259,7 @@ def house_from_rows(rows: Sequence[Sequence[str]], *, source: str = "house.csv",
 
 def parse_house_csv(text: str, *, source: str = "house.csv", scale: Scale | None = None) -> House:
     """Parse the text of a matrix-layout CSV file."""
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if text.strip() else csv.excel
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        rows = list(csv.reader(io.StringIO(text), dialect))
-    except csv.Error as exc:
-        raise FileFormatError(f"{source}: malformed CSV: {exc}") from None
-    return house_from_rows(rows, source=source, scale=scale)
+    return house_from_rows(csv_rows(text, source), source=source, scale=scale)
 
 
 def _excel_rows(path: str, sheet: str | int) -> list[list[str]]:

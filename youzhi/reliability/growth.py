@@ -163,15 +163,13 @@ def read_growth_csv(path) -> np.ndarray:
 
     Errors name the file, line and column.
     """
-    import csv
-    import io
     import os
 
-    from youzhi._files import read_csv_text
+    from youzhi._files import csv_rows, read_csv_text
     from youzhi.errors import FileFormatError
 
     name = os.fspath(path)
-    rows = [(i + 1, r) for i, r in enumerate(csv.reader(io.StringIO(read_csv_text(path)))) if r and any(c.strip() for c in r)]
+    rows = [(i + 1, r) for i, r in enumerate(csv_rows(read_csv_text(path), name)) if r and any(c.strip() for c in r)]
     if not rows or "time" not in [c.strip().lower() for c in rows[0][1]]:
         raise FileFormatError(f"{name}: line 1: header must have a 'time' column (cumulative test time at each failure)")
     j = [c.strip().lower() for c in rows[0][1]].index("time")

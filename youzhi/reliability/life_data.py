@@ -22,8 +22,6 @@ Examples
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import os
 from dataclasses import dataclass
@@ -31,7 +29,7 @@ from typing import Sequence
 
 import numpy as np
 
-from youzhi._files import read_csv_text
+from youzhi._files import csv_rows, read_csv_text
 from youzhi.errors import FileFormatError, InputError
 
 #: status codes accepted in the ``status`` column (case-insensitive) and their meaning.
@@ -144,8 +142,7 @@ def read_life_csv(path: str | os.PathLike[str]) -> LifeData:
 
 def parse_life_csv(text: str, name: str = "<csv>") -> LifeData:
     """Parse life-data CSV text; ``name`` is used in error messages."""
-    reader = csv.reader(io.StringIO(text))
-    rows = [(i + 1, row) for i, row in enumerate(reader) if row and any(c.strip() for c in row)]
+    rows = [(i + 1, row) for i, row in enumerate(csv_rows(text, name)) if row and any(c.strip() for c in row)]
     if not rows:
         raise FileFormatError(f"{name}: empty file, expected a header row with a 'time' column")
     header = [c.strip().lower() for c in rows[0][1]]
