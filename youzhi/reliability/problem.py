@@ -231,10 +231,15 @@ def read_problem_file(path: str | os.PathLike[str]) -> ProblemFile:
         raise type(exc)(f"{label}: {message}") from None
 
 
+def _refuse_unknown(raw: Mapping[str, Any], prefix: str, accepted: set[str] | frozenset[str]) -> None:
+    """An :class:`InputError` naming the first field of ``raw`` that is not in ``accepted``."""
+    unknown = sorted(set(raw) - set(accepted))
+    if unknown:
+        raise InputError(f"{prefix}{unknown[0]}: unknown field; accepted: {', '.join(sorted(accepted))}")
+
+
 def _build(data: Mapping[str, Any], file: str) -> ProblemFile:
-    for key in data:
-        if key not in _TOP_FIELDS:
-            raise InputError(f"{key}: unknown field; accepted: {', '.join(sorted(_TOP_FIELDS))}")
+    _refuse_unknown(data, "", _TOP_FIELDS)
     variables = _read_variables(data.get("variables"))
     names = [v.name for v in variables]
     correlation = _read_correlation(data.get("correlation"), names)
@@ -274,9 +279,7 @@ def _read_correlation(raw: Any, names: list[str]) -> np.ndarray | None:
         return None
     if not isinstance(raw, Mapping):
         raise InputError("correlation: expected a table with 'pairs' or 'matrix'")
-    unknown = set(raw) - {"pairs", "matrix"}
-    if unknown:
-        raise InputError(f"correlation.{sorted(unknown)[0]}: unknown field; accepted: pairs, matrix")
+    _refuse_unknown(raw, "correlation.", {"pairs", "matrix"})
     if "pairs" in raw and "matrix" in raw:
         raise InputError("correlation: give either 'pairs' or 'matrix', not both")
     if "pairs" in raw:
@@ -296,10 +299,7 @@ def _read_limit_state(raw: Any, names: list[str]) -> LimitState:
         raise InputError("limit_state: missing; give [limit_state] with expression = \"...\" or function = \"package.module:g\"")
     if not isinstance(raw, Mapping):
         raise InputError("limit_state: expected a table")
-    accepted = {"expression", "expressions", "function", "system"}
-    unknown = set(raw) - accepted
-    if unknown:
-        raise InputError(f"limit_state.{sorted(unknown)[0]}: unknown field; accepted: {', '.join(sorted(accepted))}")
+    _refuse_unknown(raw, "limit_state.", {"expression", "expressions", "function", "system"})
     given = [k for k in ("expression", "expressions", "function") if k in raw]
     if len(given) != 1:
         raise InputError("limit_state: give exactly one of expression, expressions (a system) or function")
@@ -322,10 +322,7 @@ def _read_limit_state(raw: Any, names: list[str]) -> LimitState:
 def _read_analysis(raw: Any, seed: Any) -> AnalysisSettings:
     if not isinstance(raw, Mapping):
         raise InputError("analysis: expected a table")
-    accepted = {"method", "n_samples", "target_cov", "confidence"}
-    unknown = set(raw) - accepted
-    if unknown:
-        raise InputError(f"analysis.{sorted(unknown)[0]}: unknown field; accepted: {', '.join(sorted(accepted))}")
+    _refuse_unknown(raw, "analysis.", {"method", "n_samples", "target_cov", "confidence"})
     method = raw.get("method", "crude")
     if method not in METHODS:
         raise InputError(f"analysis.method: expected one of {', '.join(METHODS)}, got {method!r}")
