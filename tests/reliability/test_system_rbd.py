@@ -216,6 +216,23 @@ def test_not_two_terminal_is_an_error(edges: list[tuple[str, str]], message: str
         rbd.minimal_path_sets(network_graph(edges))
 
 
+@pytest.mark.parametrize(("edges", "message"), [
+    # a reaches 'out' and is reached from 'in' only through 'out' -> a -> 'in'
+    ([("a", "in"), ("out", "a"), ("in", "b"), ("b", "out")], "edge leads into 'in' or out of 'out'"),
+    # a hangs on a cycle through b: every in ... a ... out walk passes b twice
+    ([("in", "b"), ("b", "out"), ("b", "a"), ("a", "b")], "'a' is not on any path"),
+])
+def test_directed_diagram_with_a_block_on_no_simple_path_is_an_error(edges, message) -> None:
+    with pytest.raises(ModelError, match=message):
+        rbd.check_two_terminal(network_graph(edges, directed=True))
+
+
+def test_directed_bridge_with_a_cycle_is_accepted() -> None:
+    # the two-way bridge member as two directed edges: every block is on a simple path
+    edges = [("in", "a"), ("in", "b"), ("a", "c"), ("c", "b"), ("b", "c"), ("a", "out"), ("b", "d"), ("d", "out")]
+    rbd.check_two_terminal(network_graph(edges, directed=True))
+
+
 def test_model_errors_name_the_block() -> None:
     parts = exp_parts({"a": 1.0, "b": 1.0})
     with pytest.raises(ModelError, match="unknown block 'z'"):
