@@ -82,6 +82,7 @@ def _simulate_text(r: Any) -> str:
         row("MTTR", r.mttr, ".6g"),
         row("failures in mission", r.failures, ".6g"),
         row("P(no failure)", r.reliability, ".6f"),
+        row("1st failure (capped)", r.time_to_first_failure, ".6g"),  # mean of min(T1, mission)
     ])
 
 

@@ -1,7 +1,10 @@
 """numba kernel: event-driven simulation of repairable systems (never the public API).
 
 :func:`simulate_block` runs ``n`` mission histories of ``[0, mission_time]`` with one
-``numpy.random.Generator`` and returns summed statistics (see ``STAT_*``). The model arrives as
+``numpy.random.Generator`` and returns summed statistics (see ``STAT_*``). A down period
+that begins in the mission is followed past its end until the system is up again, so that
+its length counts in full towards the MTTR (cutting it at the mission end biased the MTTR
+low on short missions); nothing else is counted past the mission end. The model arrives as
 flat arrays built by :mod:`youzhi.reliability.repairable`:
 
 * components: life and repair samplers (``code``, ``a``, ``b``, ``loc``; repair code ``-1``: not
@@ -122,6 +125,7 @@ def simulate_block(gen, n, mission_time, fail_code, fail_par, rep_code, rep_par,
         down_total = 0.0
         n_down = 0
         first = mission_time
+        past = False  # following a down period that began in the mission past its end
         while True:
             tn = inf
             who = -1
@@ -136,7 +140,9 @@ def simulate_block(gen, n, mission_time, fail_code, fail_par, rep_code, rep_par,
                     who = c
                     is_fail = False
             if tn >= mission_time:
-                break
+                if up or tn == inf:  # (down for good: no repair ends this down period)
+                    break
+                past = True  # down at the mission end: follow this down period to its end
             if up:
                 uptime += tn - t
             t = tn
@@ -230,6 +236,8 @@ def simulate_block(gen, n, mission_time, fail_code, fail_par, rep_code, rep_par,
                 else:
                     down_total += t - down_start
                     n_down += 1
+                    if past:
+                        break
                 up = now_up
                 if not age_while_down:
                     frozen = not up

@@ -107,11 +107,13 @@ def simulate_python(model: SystemModel, mission_time: float, histories: int, see
             schedule(p)
         up, uptime, failures, down_since, down_time, n_down = system_up(), 0.0, 0, 0.0, 0.0, 0
         first = mission_time
-        while heap and heap[0][0] < mission_time:
+        past = False  # a down period that began in the mission is followed to its end
+        while heap and (heap[0][0] < mission_time or not up):
             when, _, kind, name, version = heapq.heappop(heap)
             p = parts[name]
             if (kind == "fail" and version != p.version) or (kind == "switched" and not (p.status == "switching" and p.switch_due == when)):
                 continue
+            past = when >= mission_time
             uptime += (when - now[0]) if up else 0.0
             now[0] = when
             if kind == "fail":
@@ -146,6 +148,7 @@ def simulate_python(model: SystemModel, mission_time: float, histories: int, see
                     for q in parts.values():
                         if q.status in ("up", "standby", "switching"):
                             set_speed(q)
+        up = up and not past
         uptime += (mission_time - now[0]) if up else 0.0
         stats += [1.0, uptime, uptime**2, failures, failures**2, uptime * failures, down_time, down_time**2,
                   n_down, n_down**2, down_time * n_down, float(up), float(failures == 0), first, first**2]

@@ -15,7 +15,9 @@ Estimates (each with a standard error and a two-sided confidence interval):
 * ``point_availability``: probability the system is up at ``T`` (Wilson interval);
 * ``failures``: expected number of system failures (up -> down) in ``[0, T]``;
 * ``mtbf``: total uptime / number of failures (ratio estimator, delta-method interval);
-* ``mttr``: mean length of completed system down periods (ratio estimator);
+* ``mttr``: mean length of the system down periods that begin in ``[0, T]``, each followed to
+  its end, past ``T`` if need be (ratio estimator); one that never ends (nothing repaired) is
+  left out;
 * ``reliability``: probability of no system failure in ``[0, T]`` (Wilson interval);
 * ``time_to_first_failure``: mean of ``min(first system failure, T)``; the MTTF when ``T`` is
   long enough that ``reliability`` is about 0.
@@ -260,6 +262,10 @@ def simulate_system(model: SystemModel, mission_time: float, histories: int = 10
     0.005
     """
     _check(mission_time, histories, confidence)
+    if not any(c.repairable for c in model.components):
+        warnings.warn(f"{model.name}: no component is repaired, so 'mtbf' is the up time per system failure "
+                      "within the mission, not the MTTF; system_reliability (youzhi system reliability) gives "
+                      "the exact MTTF", YouzhiWarning, stacklevel=2)
     from youzhi.reliability._kernels_system import N_STATS, simulate_block
 
     km = kernel_model(model)
