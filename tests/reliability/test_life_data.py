@@ -71,3 +71,14 @@ def test_semicolon_csv_as_european_spreadsheets_save_it():
     assert semicolon.failures.tolist() == comma.failures.tolist() == [100.0]
     assert semicolon.right_censored.tolist() == comma.right_censored.tolist() == [150.0]
     assert semicolon.right_counts.tolist() == [2.0]
+
+
+def test_time_upper_on_a_row_that_is_not_an_interval_is_refused():
+    with pytest.raises(FileFormatError, match=r"line 3, column 'time_upper': only for interval \(I\) rows"):
+        parse_life_csv("time,time_upper,status\n10,,F\n20,30,S\n", "d.csv")
+    assert parse_life_csv("time,time_upper,status\n10,,F\n20,30,I\n").interval_upper.tolist() == [30.0]
+
+
+def test_unknown_status_code_lists_the_aliases():
+    with pytest.raises(FileFormatError, match=r"unknown code 'Q'.*X \(F\), C \(S\), R \(S\)"):
+        parse_life_csv("time,status\n10,Q\n", "d.csv")

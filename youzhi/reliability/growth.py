@@ -25,6 +25,7 @@ Examples
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -32,7 +33,7 @@ import numpy as np
 from scipy import stats
 
 from youzhi._results import Result
-from youzhi.errors import InputError
+from youzhi.errors import InputError, YouzhiWarning
 
 
 @dataclass(frozen=True, repr=False)
@@ -84,8 +85,10 @@ def _time_to_target(target: float | None, lam: float, beta: float) -> float | No
     if not target > 0:
         raise InputError(f"target: MTBF must be > 0, got {target}")
     if beta >= 1:
-        raise InputError(f"target: the fitted model shows no growth (beta = {beta:.4g} >= 1); "
-                         "the target MTBF is never reached")
+        warnings.warn(f"target: the fitted model shows no growth (beta = {beta:.4g} >= 1): the instantaneous "
+                      f"MTBF does not rise over test time, so no time to reach {target:g} is given", YouzhiWarning,
+                      stacklevel=3)
+        return None
     return float((target * lam * beta) ** (1 / (1 - beta)))
 
 

@@ -9,7 +9,9 @@ column         meaning
 ``time_upper`` only for I rows: upper end of the interval (optional column otherwise)
 ``status``     ``F`` failure, ``S`` suspension (right-censored), ``L`` left-censored
                (failed before ``time``), ``I`` interval-censored (failed in
-               [``time``, ``time_upper``]); optional column, default ``F``
+               [``time``, ``time_upper``]); optional column, default ``F``; any case,
+               and the words failure/failed, suspension/suspended/censored, left,
+               interval, and X (failure), C and R (suspension) as other tools write them
 ``count``      number of identical units on that row (optional, default 1)
 =============  ============================================================================
 
@@ -37,6 +39,7 @@ STATUS_CODES = {"F": "failure", "S": "right-censored (suspension)", "L": "left-c
 _ALIASES = {"F": "F", "FAILURE": "F", "FAILED": "F", "X": "F", "S": "S", "C": "S", "R": "S",
             "SUSPENSION": "S", "SUSPENDED": "S", "CENSORED": "S", "L": "L", "LEFT": "L",
             "I": "I", "INTERVAL": "I"}
+_ALIAS_LIST = ", ".join(f"{k} ({v})" for k, v in _ALIASES.items() if k not in STATUS_CODES)
 
 
 @dataclass(frozen=True, repr=False)
@@ -162,7 +165,7 @@ def parse_life_csv(text: str, name: str = "<csv>") -> LifeData:
         status = _ALIASES.get(code)
         if status is None:
             raise FileFormatError(f"{name}: line {line}, column 'status': unknown code {code!r}; "
-                                  "accepted: F (failure), S (suspension), L (left-censored), I (interval)")
+                                  f"accepted: F (failure), S (suspension), L (left-censored), I (interval), or {_ALIAS_LIST}")
         t = _number(cell("time"), name, line, "time")
         count = _number(cell("count"), name, line, "count") if "count" in col and cell("count") else 1.0
         if count <= 0 or count != int(count):
@@ -175,6 +178,10 @@ def parse_life_csv(text: str, name: str = "<csv>") -> LifeData:
                 raise FileFormatError(f"{name}: line {line}, column 'time_upper': must exceed time {t:g}, got {upper:g}")
             groups["I"][0].append((t, upper))
         else:
+            j = col.get("time_upper", len(row))
+            if j < len(row) and row[j].strip():
+                raise FileFormatError(f"{name}: line {line}, column 'time_upper': only for interval (I) rows, "
+                                      f"this row's status is {code!r}")
             if status == "L" and t == 0:
                 raise FileFormatError(f"{name}: line {line}, column 'time': a left-censored time must be > 0")
             groups[status][0].append(t)
