@@ -90,3 +90,13 @@ def test_adjusted_weights_feed_the_house():
     n = adjusted.normalized
     assert res.technical_importance.absolute["X"] == pytest.approx(9 * n[0] + 3 * n[2])
     assert res.technical_importance.absolute["Y"] == pytest.approx(9 * n[1] + 1 * n[2])
+
+
+def test_categories_by_letter_or_full_name_and_nothing_else():
+    by_name = tan_shen([4, 3], ["must-be", "One dimensional"], current=[1, 1], goal=[2, 2])
+    by_letter = tan_shen([4, 3], ["M", "o"], current=[1, 1], goal=[2, 2])
+    assert by_name.categories == by_letter.categories == ("M", "O")
+    assert by_name.raw == by_letter.raw
+    for wrong in ("Rubbish", "Quantum", "Ordinary"):  # first letters of real categories, not categories
+        with pytest.raises(InputError, match=r"categories\[0\]: expected one of A, O, M, I, R, Q"):
+            tan_shen([4], [wrong], current=[1], goal=[2])

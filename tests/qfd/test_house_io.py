@@ -46,7 +46,7 @@ def load(text: str):
     ('[[requirements]]\nname = "X"\nimportance = 1\n', ModelError, "h.toml: empty house: no characteristics"),
     (BASE.split("[relationships]")[0], ModelError, "h.toml: empty house: no relationships"),
     (BASE.replace('name = "Fast"', 'name = "Quiet"'), ModelError,
-     "h.toml: requirements[1].name: duplicate name 'Quiet' (also h.toml: requirements[0])"),
+     "h.toml: requirements[1].name: duplicate name 'Quiet' (also at index 0)"),
     (BASE.replace('name = "Heater W"', 'name = "Fan RPM"'), ModelError,
      "h.toml: characteristics[1].name: duplicate name 'Fan RPM'"),
     (BASE.replace("importance = 3", "importance = -3"), InputError,

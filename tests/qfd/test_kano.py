@@ -106,7 +106,7 @@ def test_better_worse_definitions_and_nan():
     assert a.better == pytest.approx(3 / 10) and a.worse == pytest.approx(-5 / 10)
     only_q = attribute_statistics("q", {"Q": 3})
     assert math.isnan(only_q.better) and math.isnan(only_q.worse)
-    assert (only_q.mode, only_q.category) == ("Q", "Q")
+    assert (only_q.mode, only_q.category, only_q.fong) == ("Q", "Q", None)  # Fong compares M, O, A, I, R only
     assert attribute_statistics("i", {"A": 3}).worse == 0.0 and math.copysign(1, attribute_statistics(
         "i", {"A": 3}).worse) == 1.0
     with pytest.raises(InputError, match="no answers"):

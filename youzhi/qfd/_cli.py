@@ -53,7 +53,7 @@ def _kano_text(result: Any) -> str:
         c = a.counts
         lines.append(f"{a.name[:28]:<28} {c['A']:>4} {c['O']:>4} {c['M']:>4} {c['I']:>4} {c['R']:>4} {c['Q']:>4}"
                      f"  {a.category:>3}  {a.better:6.3f} {a.worse:6.3f}  "
-                     f"{'sig' if a.fong.significant else 'ns'}")
+                     f"{'n/a' if a.fong is None else 'sig' if a.fong.significant else 'ns'}")
     return "\n".join(lines)
 
 
@@ -85,6 +85,7 @@ def _house_text(result: Any) -> str:
 
 
 def handle_analyze(args: argparse.Namespace) -> int:
+    from youzhi.errors import ModelError
     from youzhi.qfd.hoq import analyze_house
     from youzhi.qfd.house import Scale
     from youzhi.qfd.house_io import read_house
@@ -93,8 +94,11 @@ def handle_analyze(args: argparse.Namespace) -> int:
     scale = Scale.parse(args.scale) if args.scale else None
     house = read_house(args.house, sheet=sheet, scale=scale)
     planning = {"auto": None, "on": True, "off": False}[args.planning]
-    result = analyze_house(house, normalization=args.normalization, planning=planning, scale=scale,
-                           conflict_top=args.conflict_top)
+    try:
+        result = analyze_house(house, normalization=args.normalization, planning=planning, scale=scale,
+                               conflict_top=args.conflict_top)
+    except ModelError as exc:  # the analysis knows the house by its name; the user knows the file
+        raise ModelError(f"{args.house}: {exc}") from None
     if args.draw:
         from youzhi.qfd.plot import draw_house
 

@@ -33,8 +33,10 @@ import numpy as np
 
 from youzhi._results import Result
 from youzhi.errors import InputError
+from youzhi.qfd.kano import CATEGORY_NAMES
 
-_CATEGORIES = ("A", "O", "M", "I", "R", "Q")
+_CATEGORIES = tuple(CATEGORY_NAMES)
+_BY_NAME = {name.replace("-", " ").upper(): letter for letter, name in CATEGORY_NAMES.items()}
 
 
 @dataclass(frozen=True, repr=False)
@@ -69,13 +71,18 @@ def _vector(values: Sequence[float], name: str, n: int | None = None, positive: 
 
 
 def _categories(categories: Sequence[str], n: int) -> tuple[str, ...]:
-    cats = tuple(str(c).strip().upper()[:1] for c in categories)
-    if len(cats) != n:
-        raise InputError(f"categories: expected {n} values, got {len(cats)}")
-    for i, c in enumerate(cats):
-        if c not in _CATEGORIES:
-            raise InputError(f"categories[{i}]: expected one of A, O, M, I, R, Q, got {categories[i]!r}")
-    return cats
+    """Category letters from letters or full names ("must-be", "one dimensional", ...), any case."""
+    if len(categories) != n:
+        raise InputError(f"categories: expected {n} values, got {len(categories)}")
+    cats = []
+    for i, given in enumerate(categories):
+        key = " ".join(str(given).replace("-", " ").split()).upper()
+        letter = key if key in _CATEGORIES else _BY_NAME.get(key)
+        if letter is None:
+            raise InputError(f"categories[{i}]: expected one of A, O, M, I, R, Q or their names "
+                             f"({', '.join(CATEGORY_NAMES.values())}), got {given!r}")
+        cats.append(letter)
+    return tuple(cats)
 
 
 def _result(raw: np.ndarray, cats: tuple[str, ...], method: str, constants: dict[str, Any]) -> AdjustedImportance:

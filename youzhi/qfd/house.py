@@ -177,7 +177,7 @@ def _unique(names: Sequence[str], what: str) -> dict[str, int]:
     index: dict[str, int] = {}
     for i, name in enumerate(names):
         if name in index:
-            raise ModelError(f"{what}[{i}].name: duplicate name {name!r} (also {what}[{index[name]}])")
+            raise ModelError(f"{what}[{i}].name: duplicate name {name!r} (also at index {index[name]})")
         index[name] = i
     return index
 

@@ -106,7 +106,7 @@ class KanoAttribute(Result):
     total_strength: float
     better: float
     worse: float
-    fong: FongTest
+    fong: FongTest | None  # None when every answer is questionable
     chi2: float
     chi2_pvalue: float
     functional_score: float
@@ -131,7 +131,7 @@ class KanoClassification(Result):
             rows.append({"attribute": a.name, **a.counts, "n": a.n, "mode": a.mode, "category": a.category,
                          "total_strength": a.total_strength, "category_strength": a.category_strength,
                          "better": a.better, "worse": a.worse, "chi2": a.chi2,
-                         "fong_significant": a.fong.significant, "functional_score": a.functional_score,
+                         "fong_significant": a.fong.significant if a.fong else None, "functional_score": a.functional_score,
                          "dysfunctional_score": a.dysfunctional_score, "importance": a.importance})
         return pd.DataFrame(rows).set_index("attribute")
 
@@ -173,8 +173,10 @@ def attribute_statistics(name: str, counts: dict[str, int], *, strength_threshol
         category = next((k for k in TIE_ORDER if k in (first, second)), first)
     moai = c["A"] + c["O"] + c["M"] + c["I"]
     a, b = c[first], c[second]
-    critical = round(1.65 * math.sqrt((a + b) * (2 * n - a - b) / (2 * n)), 1)
-    fong = FongTest(first, second, abs(a - b), critical, not abs(a - b) < critical)
+    fong = None
+    if category != "Q":  # Fong's test compares two of M, O, A, I, R
+        critical = round(1.65 * math.sqrt((a + b) * (2 * n - a - b) / (2 * n)), 1)
+        fong = FongTest(first, second, abs(a - b), critical, not abs(a - b) < critical)
     observed = np.array([c["M"], c["O"], c["A"], c["I"]], dtype=float)
     if moai:
         chi2 = float(((observed - moai / 4) ** 2).sum() / (moai / 4))
