@@ -89,3 +89,12 @@ def test_growth_times_out_of_order_are_refused(tmp_path, capsys):
     path.write_text("time\n10\n5\n20\n30\n")
     assert cli.main(["life", "growth", str(path)]) == 2
     assert "line 3, column 'time': 5 is before the previous failure at 10" in capsys.readouterr().err
+
+
+def test_fit_text_says_aicc_is_undefined_for_two_failures(capsys, tmp_path):
+    p = tmp_path / "two.csv"
+    p.write_text("time\n10\n20\n")
+    assert cli.main(["life", "fit", str(p)]) == 0
+    out = capsys.readouterr().out
+    assert "AICc n/a" in out  # n = 2, k = 2: n - k - 1 < 1
+    assert run_json(capsys, "fit", str(p))["aicc"] is None

@@ -6,6 +6,7 @@ Light on purpose: numpy, scipy and the life modules are imported inside the hand
 from __future__ import annotations
 
 import argparse
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -125,7 +126,8 @@ def _fit_text(d: dict) -> str:
     lines.append(f"  {'mean':<8} {d['mean_life']:12.6g}   [{d['mean_life_interval'][0]:.6g}, {d['mean_life_interval'][1]:.6g}]")
     lines.append(f"  {'B10':<8} {d['b10']:12.6g}   [{d['b10_interval'][0]:.6g}, {d['b10_interval'][1]:.6g}]")
     ad = d["anderson_darling"]
-    lines.append(f"  loglik {d['loglik']:.4f}  AIC {d['aic']:.3f}  AICc {d['aicc']:.3f}  BIC {d['bic']:.3f}"
+    aicc = f"{d['aicc']:.3f}" if math.isfinite(d["aicc"]) else "n/a"  # n <= k + 1: undefined
+    lines.append(f"  loglik {d['loglik']:.4f}  AIC {d['aic']:.3f}  AICc {aicc}  BIC {d['bic']:.3f}"
                  + (f"  AD {ad:.4f}" if ad is not None else ""))
     for row in d.get("ranking", []):
         lines.append(f"    {row['distribution']:<12} " + (row["error"] if "error" in row else f"AICc {row['aicc']:.3f}  BIC {row['bic']:.3f}"))

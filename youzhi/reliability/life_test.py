@@ -90,7 +90,7 @@ def mtbf_from_test(total_time: float, failures: int, test: str = "time", confide
     """
     if not (math.isfinite(total_time) and total_time > 0):
         raise InputError(f"time: total test time must be > 0, got {total_time}")
-    if failures < 0 or int(failures) != failures:
+    if isinstance(failures, bool) or failures < 0 or int(failures) != failures:
         raise InputError(f"failures: must be a whole number >= 0, got {failures}")
     if test not in ("time", "failure"):
         raise InputError(f"test: must be 'time' or 'failure', got {test!r}")
