@@ -101,6 +101,57 @@ def test_qfd_errors_one_line(tmp_path, capsys, text, message):
     assert err == f"youzhi: error: {path}: {message}\n"
 
 
+KANO_HOUSE = """
+[[requirements]]
+name = "Hot"
+importance = 4
+current = 2
+goal = 4
+[[requirements]]
+name = "Fast"
+importance = 3
+current = 3
+goal = 3
+sales_point = 1.2
+[[characteristics]]
+name = "Heater W"
+direction = "maximize"
+[[characteristics]]
+name = "Pump l/min"
+direction = "maximize"
+[relationships]
+Hot = { "Heater W" = 9 }
+Fast = { "Heater W" = 3, "Pump l/min" = 9 }
+"""
+KANO_SURVEY = "respondent,attribute,functional,dysfunctional\n" + "".join(
+    f"{r},Hot,neutral,dislike\n{r},Fast,like,neutral\n" for r in (1, 2, 3))  # Hot: M, Fast: A
+
+
+@pytest.mark.parametrize("method, raw", [
+    # Tan & Shen: w (goal/current)^(1/k) sales point, k(M) = 0.5, k(A) = 2
+    ("tan-shen", {"Hot": 4 * 2.0**2, "Fast": 3 * 1.0**0.5 * 1.2}),
+    # w (1 + max(Better, |Worse|)): Hot Better 0, Worse -1; Fast Better 1, Worse 0
+    ("better-worse", {"Hot": 4 * 2, "Fast": 3 * 2}),
+])
+def test_qfd_analyze_with_kano_adjusted_weights(tmp_path, capsys, method, raw):
+    house, survey = tmp_path / "h.toml", tmp_path / "k.csv"
+    house.write_text(KANO_HOUSE, encoding="utf-8")
+    survey.write_text(KANO_SURVEY, encoding="utf-8")
+    code, out, err = run(capsys, "qfd", "analyze", house, "--kano", survey, "--kano-method", method, "--json")
+    assert code == 0, err
+    weights = json.loads(out)["requirement_weights"]
+    total = sum(raw.values())
+    assert weights == pytest.approx({k: v / total for k, v in raw.items()}, rel=1e-12)
+
+
+def test_qfd_analyze_kano_survey_missing_a_requirement(tmp_path, capsys):
+    house, survey = tmp_path / "h.toml", tmp_path / "k.csv"
+    house.write_text(KANO_HOUSE, encoding="utf-8")
+    survey.write_text(KANO_SURVEY.replace("Fast", "Quick"), encoding="utf-8")
+    code, out, err = run(capsys, "qfd", "analyze", house, "--kano", survey)
+    assert code == 2 and err == f"youzhi: error: {survey}: requirements not in the Kano survey: 'Fast'\n"
+
+
 def test_registration_is_light():
     import subprocess
     import sys

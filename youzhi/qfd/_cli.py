@@ -18,6 +18,7 @@ KANO_EXAMPLES = """  youzhi kano classify answers.csv
 QFD_EXAMPLES = """  youzhi qfd analyze examples/qfd/coffee_maker.toml
   youzhi qfd analyze house.toml --json --draw house.svg
   youzhi qfd analyze matrix.xlsx --sheet Phase1 --normalization lyman --scale 5-3-1
+  youzhi qfd analyze examples/qfd/coffee_maker.toml --kano survey.csv --kano-method better-worse
 """
 
 
@@ -45,6 +46,13 @@ def register(subparsers: Any) -> None:
                    help="report negative roof correlations among the top N (default: top third, at least 3)")
     q.add_argument("--sheet", default=0, help="Excel sheet name or index (default: the first)")
     q.add_argument("--draw", metavar="FILE", help="draw the house (.svg, .png or .pdf)")
+    q.add_argument("--kano", metavar="ANSWERS.csv",
+                   help="Kano survey whose attributes are the requirement names: weight the rows by "
+                        "Kano-adjusted importance (replaces the planning-matrix weights)")
+    q.add_argument("--kano-method", choices=("tan-shen", "better-worse"), default="tan-shen",
+                   help="tan-shen: importance x (goal/current)^(1/k) x sales point, k = 0.5 / 1 / 2 for "
+                        "M / O / A (needs current and goal); better-worse: importance x (1 + max(Better, "
+                        "|Worse|)) (default tan-shen)")
 
 
 def _kano_text(result: Any) -> str:
@@ -94,9 +102,10 @@ def handle_analyze(args: argparse.Namespace) -> int:
     scale = Scale.parse(args.scale) if args.scale else None
     house = read_house(args.house, sheet=sheet, scale=scale)
     planning = {"auto": None, "on": True, "off": False}[args.planning]
+    weights = _kano_weights(house, args.kano, args.kano_method) if args.kano else None
     try:
         result = analyze_house(house, normalization=args.normalization, planning=planning, scale=scale,
-                               conflict_top=args.conflict_top)
+                               conflict_top=args.conflict_top, weights=weights)
     except ModelError as exc:  # the analysis knows the house by its name; the user knows the file
         raise ModelError(f"{args.house}: {exc}") from None
     if args.draw:
@@ -104,3 +113,27 @@ def handle_analyze(args: argparse.Namespace) -> int:
 
         draw_house(house, result, args.draw)
     return emit(result, args, _house_text)
+
+
+def _kano_weights(house: Any, answers_path: str, method: str) -> tuple[float, ...]:
+    """Requirement weights adjusted by the Kano survey in ``answers_path`` (see ``youzhi.qfd.adjust``)."""
+    from youzhi.errors import InputError
+    from youzhi.qfd import adjust
+    from youzhi.qfd.answers import read_answers
+    from youzhi.qfd.kano import classify
+
+    reqs = house.requirements
+    try:
+        kano = adjust.from_classification(classify(read_answers(answers_path)), [r.name for r in reqs])
+    except InputError as exc:
+        raise InputError(f"{answers_path}: {exc}") from None
+    importance = [r.importance for r in reqs]
+    if method == "better-worse":
+        return adjust.better_worse_weighting(importance, kano["better"], kano["worse"], kano["categories"]).normalized
+    lacking = [r.name for r in reqs if r.current is None or r.goal is None]
+    if lacking:
+        raise InputError(f"--kano-method tan-shen: requirement {lacking[0]!r} has no current and goal rating; "
+                         "give them in the house or use --kano-method better-worse")
+    return adjust.tan_shen(importance, kano["categories"], current=[r.current for r in reqs],
+                           goal=[r.goal for r in reqs],
+                           sales_point=[r.sales_point if r.sales_point is not None else 1.0 for r in reqs]).normalized
