@@ -34,7 +34,8 @@ def register(subparsers: Any) -> None:
     run = add_command(group, "run", "estimate the probability of failure of a problem file", RUN_EXAMPLES, handle_run)
     run.add_argument("problem", metavar="PROBLEM.toml", help="reliability problem file (see DESIGN.md)")
     run.add_argument("--method", choices=METHODS, help="overrides [analysis].method (default crude)")
-    run.add_argument("--samples", type=positive_int, metavar="N", help="sample budget (default 1e6 for crude, 1e5 for lhs)")
+    run.add_argument("--samples", type=positive_int, metavar="N", help="budget of limit-state calls: samples for crude, lhs and importance (default 1e6, 1e5, 1e4); "
+                          "for subset, evaluations spent on one run sized to them (default: one run of 1000 per level)")
     run.add_argument("--target-cov", type=non_negative, metavar="C", help="stop at this coefficient of variation; 0 draws exactly N samples")
     run.add_argument("--seed", type=non_negative_int, metavar="S", help="random seed (overrides the file's)")
     run.add_argument("--sorm-method", choices=SORM_METHODS, default="breitung", help="SORM formula (default breitung)")
@@ -109,7 +110,8 @@ def _text(result: Any) -> str:
     form_result = result if hasattr(result, "design_point_x") else getattr(result, "form", None)
     if form_result is None:  # a sampling estimate: its error and its stream
         low, high = result.confidence_interval
-        lines += [f"cov             {result.cov:.4g}",
+        au_beck = getattr(result, "au_beck_cov", None)  # subset: the classical CoV, levels taken as uncorrelated
+        lines += [f"cov             {result.cov:.4g}" + (f"   (Au-Beck {au_beck:.4g})" if au_beck is not None else ""),
                   f"{round(100 * result.confidence):d}% interval    [{low:.6g}, {high:.6g}]",
                   f"evaluations     {result.n_evaluations}",
                   f"seed            {result.seed}"]
