@@ -76,3 +76,10 @@ def test_cooling_uncertainty_percentiles_follow_the_valve_rate(capsys):
     # sample quantiles of 20000 draws: relative error of the 5 % / 95 % points below about 2 %
     for level, key in ((0.05, "p5"), (0.5, "p50"), (0.95, "p95")):
         assert percentiles[key] == pytest.approx(top(rate.ppf(level)), rel=0.03), key
+
+
+def test_rp28_rare_event_example_by_subset_simulation(capsys):
+    # BENCHMARKS.md A, RP28, verified by 1-D quadrature: 1.453295e-7
+    out = run_json(capsys, "mc", "run", str(EXAMPLES / "rp28.toml"))
+    assert out["method"] == "subset" and out["n_evaluations"] <= 100_000
+    assert abs(out["pf"] / 1.453295e-7 - 1) < 3 * out["cov"] and out["cov"] < 0.25
