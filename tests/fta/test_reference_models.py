@@ -196,7 +196,12 @@ SCRAM_0_16_2 = {
 BIG = {"cea9601.xml", "das9701.xml", "edf9204.xml"}
 
 # Not answered: with every variable ordering tried, its BDD needs more than 30 million nodes
-# (about 2 GB) - measured 2026-11-23, more than 150 s; SCRAM 0.16.2 did not finish in 120 s either
+# (about 2 GB) - measured 2026-11-23, more than 150 s; SCRAM 0.16.2 did not finish in 120 s either.
+# 2026-12-02: one module holds 812 of its 918 preprocessed gates; the blow-up starts at AT-LEAST-2
+# gates over cross-tied redundant trains (sifting shrinks such a 60-event gate 52,310 -> 298 nodes,
+# so it is the static order), but CUDD with dynamic sifting (dd.cudd) stalled > 10 min at the
+# 722-event AT-LEAST-2 over three trains; a top-down model counter (Shannon, components, cache)
+# did not finish in 60 s either. Crude MC, 3.0e7 samples: P = 1.02e-5, 99.9 % [8.3e-6, 1.21e-5].
 NOT_ANSWERED = {"nus9601.xml": "more than 30 million BDD nodes with every ordering tried (over 150 s)"}
 
 # MOCUS (plain Python, no cut-off) finishes in about a second on these; the others take minutes
