@@ -17,12 +17,14 @@ import numpy as np
 import pytest
 from scipy import integrate, linalg
 
-from youzhi.errors import InputError
+from youzhi.errors import InputError, YouzhiWarning
 from youzhi.reliability.rbd import block_graph, k_out_of_n, network_graph, parallel, series
 from youzhi.reliability.repairable import BLOCK_SIZE, Estimate, simulate_system
 from youzhi.reliability.system import SystemModel, system_reliability
 from youzhi.reliability.system_model import Component, Lifetime, StandbyGroup
 
+# systems without repair warn that their 'mtbf' is not an MTTF (tested once, below)
+pytestmark = pytest.mark.filterwarnings("ignore:.*no component is repaired:UserWarning")
 JIT = os.environ.get("NUMBA_DISABLE_JIT", "0") in ("", "0")
 N = 40_000 if JIT else 400  # histories; small without compilation
 CONF = 0.999
@@ -64,6 +66,12 @@ def test_non_repairable_reliability_and_mttf_inside_interval(case: str) -> None:
     assert_inside(at_t.point_availability, exact.reliability)  # no repair: up at t iff no failure
     long = simulate_system(model, 60 * exact.mttf, N, seed=12, confidence=CONF)
     assert_inside(long.time_to_first_failure, exact.mttf)  # R(60 MTTF) is negligible here
+
+
+def test_no_repair_warns_that_mtbf_is_not_the_mttf() -> None:
+    model, t = NON_REPAIRABLE["B1 series"]
+    with pytest.warns(YouzhiWarning, match="no component is repaired, so 'mtbf' is the up time per system failure"):
+        simulate_system(model, t, 100, seed=1)
 
 
 def test_b12_single_repairable_unit() -> None:
