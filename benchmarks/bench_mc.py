@@ -5,9 +5,9 @@ Run:  python benchmarks/bench_mc.py [--quick]
 Prints, in one run:
 1. samples per second for g = R - S (2 normals) and for a 100-variable limit state
    (LIN100: 3 sqrt(100) - sum x_i), youzhi (all threads, and 1 thread) vs NumPy doing the same
-   work in its best vectorized form (the same SFC64 generator, float64, draw normals into a
-   reused buffer of 2^18 values, transform in place, evaluate, count) vs OpenTURNS
-   ``ProbabilitySimulationAlgorithm`` with ``MonteCarloExperiment``;
+   work in its best vectorized form (SFC64, the bit generator youzhi's kernel runs too,
+   float64, draw normals into a reused buffer of 2^18 values, transform in place, evaluate,
+   count) vs OpenTURNS ``ProbabilitySimulationAlgorithm`` with ``MonteCarloExperiment``;
 2. a whole ``youzhi mc run`` process for 3e8 samples (first run compiling into an empty
    kernel cache, then the cached run) against a NumPy script doing the same;
 3. peak RSS of ``youzhi mc run`` at two sample counts (memory flat in the sample count);
@@ -89,8 +89,9 @@ def rate_youzhi(problem: ReliabilityProblem, n: int, threads: int | None = None)
 
 
 def rate_numpy(d: int, n: int) -> float:
-    """NumPy's best form of the same work: SFC64 (NumPy's fastest normals here, and youzhi's
-    generator), normals drawn into a reused buffer of 2^18 values, transformed in place."""
+    """NumPy's best form of the same work: SFC64 (NumPy's fastest normals here, and the bit
+    generator of youzhi's lanes), normals drawn into a reused buffer of 2^18 values, transformed
+    in place."""
     rng = np.random.Generator(np.random.SFC64(1))
     mu, sigma = (np.array([4.0, 2.0]), np.ones(2)) if d == 2 else (np.zeros(d), np.ones(d))
     rows = BLOCK // d

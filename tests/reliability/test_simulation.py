@@ -90,31 +90,82 @@ def test_correlated_non_normal_fused_kernel_matches_numpy_transform():
     assert abs(result.pf - reference) <= 4 * math.sqrt(2 * reference * (1 - reference) / N)
 
 
-def test_kernel_normals_are_numpys_sfc64_normals_bit_for_bit():
-    # reference: NumPy's own Generator(SFC64).standard_normal (C ziggurat), row after row
+def kernel_normals(seed: np.random.SeedSequence, batches: int, size: int) -> np.ndarray:
+    """``batches`` calls of the kernel's fill_normals on one block's streams, concatenated."""
     from youzhi.reliability import _kernels
 
-    seed, rows, d = np.random.SeedSequence(21), (40_000 if JIT else 2_500), 7
-    expected = np.random.Generator(np.random.SFC64(seed)).standard_normal((rows, d))
-    state = _kernels.sfc64_state(seed)
-    drawn = np.empty((d, rows))
-    with np.errstate(over="ignore"):
-        _kernels.fill_normals(state, drawn[:, :rows // 2], rows // 2)   # two calls: the state carries over
-        _kernels.fill_normals(state, drawn[:, rows // 2:], rows - rows // 2)
-    np.testing.assert_array_equal(drawn.T, expected)
-    # the rare ziggurat steps ran: the tail beyond r = 3.654 and the wedges between boxes
+    state, drawn = _kernels.block_state(seed), np.empty((batches, size))
+    edges, work = np.empty(size, dtype=np.int64), np.empty((3, size))
+    with np.errstate(over="ignore"):  # uint64 arithmetic wraps by design (NUMBA_DISABLE_JIT)
+        for batch in drawn:  # the state carries over from call to call
+            _kernels.fill_normals(state, batch, edges, work)
+    return drawn.ravel()
+
+
+def test_kernel_normals_equal_their_numpy_twin_bit_for_bit():
+    # the twin draws the lanes' words with NumPy's own SFC64 (C) and runs the ziggurat in NumPy
+    from youzhi.reliability import _kernels
+
+    seed, d = np.random.SeedSequence(21), 7
+    rows, size = _kernels.scratch_rows(d), _kernels.draws_per_batch(d)
+    batches = 80 if JIT else 4
+    drawn = kernel_normals(seed, batches, size).reshape(batches, size)
+    expected = _kernels.block_normals_numpy(seed, d, batches * rows)
+    np.testing.assert_array_equal(np.concatenate([b[:d * rows].reshape(d, rows).T for b in drawn]), expected)
+    # the rare ziggurat steps ran: the tail beyond r = 3.654 (and, with the JIT, the wedges)
     assert np.count_nonzero(np.abs(expected) > 3.6541528853610088) >= 1
+    # the twin's (n, d) layout is the kernels' own: a block of the fused kernel counts the same
+    variables = [RandomVariable(f"x{i}", "normal", mean=0.0, std=1.0) for i in range(d)]
+    problem = ReliabilityProblem(variables, " + ".join(f"x{i}" for i in range(d)) + " - 3")
+    from youzhi.reliability.simulation import block_runner
+
+    n = (batches - 1) * rows + 5
+    assert block_runner(problem)(seed, n) == np.count_nonzero(expected[:n].sum(axis=1) - 3 <= 0)
+
+
+def test_kernel_normals_are_standard_normal():
+    # fixed seed, so deterministic; bounds of 5 standard errors
+    z = kernel_normals(np.random.SeedSequence(5), 1, 2**22 if JIT else 2**14)
+    n = z.size
+    assert abs(z.mean()) < 5 / math.sqrt(n)
+    assert abs(z.var() - 1) < 5 * math.sqrt(2 / n)
+    assert abs(stats.skew(z)) < 5 * math.sqrt(6 / n) and abs(stats.kurtosis(z)) < 5 * math.sqrt(24 / n)
+    assert stats.kstest(z, "norm").pvalue > 1e-3
+    for t in (1.0, 2.0, 3.0, 3.6541528853610088):  # both sides of the ziggurat's tail start
+        expected = n * 2 * special.ndtr(-t)
+        assert abs(np.count_nonzero(np.abs(z) > t) - expected) < 5 * math.sqrt(expected) + 1
+
+
+def test_kernel_streams_are_independent():
+    from youzhi.reliability import _kernels
+
+    size = 2**20 if JIT else 2**13
+    z = kernel_normals(np.random.SeedSequence(6), 1, size)
+    bound = 5 / math.sqrt(size)
+    # neighbours in a pass come from different lanes; LANES apart, from one lane's next word
+    for lag in (1, 2, _kernels.LANES - 1, _kernels.LANES, _kernels.CHUNK):
+        assert abs(np.corrcoef(z[:-lag], z[lag:])[0, 1]) < bound
+    # two blocks (sibling seeds from SeedSequence.spawn): uncorrelated, and no shared values
+    first, second = (kernel_normals(child, 1, size) for child in np.random.SeedSequence(6).spawn(2))
+    assert abs(np.corrcoef(first, second)[0, 1]) < bound
+    assert np.intersect1d(first, second).size == 0
+    # the columns of one block's samples
+    x = _kernels.block_normals_numpy(np.random.SeedSequence(7), 5, size // 5)
+    correlations = np.corrcoef(x.T)[np.triu_indices(5, 1)]
+    assert np.all(np.abs(correlations) < 5 / math.sqrt(size // 5))
 
 
 def test_fused_kernel_counts_equal_the_numpy_path_on_the_same_draws():
-    # same seed -> the same normals in the kernel and in NumPy; the NumPy path transforms with scipy
-    from youzhi.reliability.simulation import _numpy_block, block_generator, block_runner
+    # same seed -> the kernel's normals and their NumPy twin; the NumPy path transforms with scipy
+    from youzhi.reliability._kernels import block_normals_numpy
+    from youzhi.reliability.simulation import block_runner
 
     variables = [RandomVariable("a", "normal", mean=3.0, std=1.0), RandomVariable("b", "lognormal", mean=1.0, std=0.3),
                  RandomVariable("c", "normal", mean=0.5, std=0.8)]
     problem = ReliabilityProblem(variables, "a - 2 * b * c", [["a", "b", 0.5], ["b", "c", -0.3]])
     seed, n = np.random.SeedSequence(17), N // 4
-    assert block_runner(problem)(seed, n) == _numpy_block(problem, block_generator(seed), n)
+    x = problem.u_to_x(block_normals_numpy(seed, problem.dim, n))
+    assert block_runner(problem)(seed, n) == np.count_nonzero(problem.limit_state.evaluate(x) <= 0.0)
 
 
 def test_many_variables_closed_form_and_thread_independence():
@@ -153,7 +204,9 @@ def test_python_callable_and_numba_row_function():
     result = crude_monte_carlo(numba_problem, n_samples=N, seed=3, block_size=BLOCK)
     assert within(result.pf, PF_RS, N)
     # the user's numba function runs in the generic kernel on the same draws as the expression's
-    assert result.n_failures == crude_monte_carlo(rs_problem(), n_samples=N, seed=3, block_size=BLOCK).n_failures
+    # (without the JIT it is a plain Python row function, on the NumPy path and its own draws)
+    if JIT:
+        assert result.n_failures == crude_monte_carlo(rs_problem(), n_samples=N, seed=3, block_size=BLOCK).n_failures
 
 
 def test_nan_is_an_error_in_the_kernel_and_in_numpy_path():

@@ -197,7 +197,8 @@ def crude_monte_carlo(problem: ReliabilityProblem, *, n_samples: int = 10**6, ta
 
 
 def block_generator(block_seed: np.random.SeedSequence) -> np.random.Generator:
-    """The generator of one block: SFC64 (the fused kernels draw its normals inline, bit for bit)."""
+    """The generator of one block on the NumPy path (the fused kernel draws from its own SFC64
+    streams, seeded from the same ``block_seed``: see ``_kernels.block_state``)."""
     return np.random.Generator(np.random.SFC64(block_seed))
 
 
@@ -219,14 +220,14 @@ def block_runner(problem: ReliabilityProblem) -> Callable[[np.random.SeedSequenc
     chol = np.ascontiguousarray(problem.nataf.cholesky, dtype=float)
 
     def fused(block_seed: np.random.SeedSequence, n: int) -> int:
-        from youzhi.reliability._kernels import sfc64_state
+        from youzhi.reliability._kernels import block_state
 
         nan_x = np.empty(problem.dim)
-        # the kernel draws block_generator(block_seed)'s normals itself. errstate: when
+        # the kernel draws the block's normals itself (_kernels.fill_normals). errstate: when
         # NUMBA_DISABLE_JIT runs it as Python, uint64 arithmetic wraps by design and a NaN from
         # the limit state is reported below, as the compiled kernel does, without warnings
         with np.errstate(all="ignore"):
-            failures, nan_index = kernel(sfc64_state(block_seed), n, codes, params, chol, correlated, nan_x)
+            failures, nan_index = kernel(block_state(block_seed), n, codes, params, chol, correlated, nan_x)
         if nan_index >= 0:
             raise ComputationError(problem.nan_message(nan_x))
         return int(failures)
