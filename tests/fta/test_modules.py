@@ -12,7 +12,13 @@ from hypothesis import strategies as st
 
 from tests.fta._random_trees import brute_probability, trees, truth
 from youzhi.fta import _kernels
-from youzhi.fta.modules import ModularBdd, find_modules, module_tree, split_modular_arguments
+from youzhi.fta.modules import (
+    ModularBdd,
+    find_modules,
+    merge_common_arguments,
+    module_tree,
+    split_modular_arguments,
+)
 from youzhi.fta.preprocess import BooleanGraph
 
 SETTINGS = settings(max_examples=200, deadline=None)
@@ -48,6 +54,8 @@ def test_preprocessed_graph_keeps_the_function(case):
     expected = truth(g, top, names, houses)
     bg = BooleanGraph.from_tree(g, top, houses)
     assert np.array_equal(_graph_truth(bg, names), expected)
+    merge_common_arguments(bg)
+    assert np.array_equal(_graph_truth(bg, names), expected)
     split_modular_arguments(bg)
     assert np.array_equal(_graph_truth(bg, names), expected)
 
@@ -59,6 +67,7 @@ def test_modules_share_no_event_with_the_rest(case):
     bg = BooleanGraph.from_tree(g, top, houses)
     if not bg.is_gate(bg.root >> 1):
         return
+    merge_common_arguments(bg)
     split_modular_arguments(bg)
     modules = find_modules(bg)
     assert bg.root >> 1 in modules
@@ -159,6 +168,27 @@ def test_independent_subtrees_become_modules():
     bdd = ModularBdd.from_tree(g, "top")
     assert bdd.n_modules == 3   # top, OR(c, d), AND(OR(a, b), OR(a, e))
     p = dict(a=0.1, b=0.2, c=0.3, d=0.4, e=0.5, f=0.6)
+    assert bdd.probability(p) == pytest.approx(brute_probability(g, "top", p), abs=1e-15)
+
+
+def test_events_with_the_same_parents_are_merged_into_a_module():
+    # c and d are inputs of g1 and g2 only: OR(c, d) becomes one module shared by both; a is
+    # also an input of g3, so it stays where it is
+    g = nx.DiGraph()
+    spec = {"top": ("and", ["g1", "g2", "g3"]), "g1": ("or", ["a", "c", "d"]), "g2": ("or", ["b", "c", "d"]),
+            "g3": ("or", ["a", "b", "e"])}
+    for name, (op, kids) in spec.items():
+        g.add_node(name, kind="gate", op=op)
+        for i, c in enumerate(kids):
+            g.add_node(c, **({} if c in spec else {"kind": "basic"}))
+            g.add_edge(name, c, index=i)
+    bg = BooleanGraph.from_tree(g, "top")
+    assert merge_common_arguments(bg) == 1
+    assert {bg.describe(2 * m) for m in find_modules(bg)} == {
+        "and(or(a, or(c, d)), or(b, or(c, d)), or(a, b, e))", "and(~c, ~d)"}
+    p = {"a": 0.1, "b": 0.2, "c": 0.3, "d": 0.4, "e": 0.5}
+    bdd = ModularBdd.from_tree(g, "top")
+    assert bdd.n_modules == 2
     assert bdd.probability(p) == pytest.approx(brute_probability(g, "top", p), abs=1e-15)
 
 

@@ -144,8 +144,9 @@ def birnbaum(var, high, low, root, p):
 # Nodes live in arrays ``lv`` (level; the terminal's is the number of variables), ``hi``, ``lo``
 # (edges); ``meta[0]`` is the number of nodes in use. ``table`` is an open-addressing unique
 # table of node ids (0 = empty slot; node 0 is the terminal and is never stored); ``cache`` a
-# lossy direct-mapped table of AND results (rows: f, g, result). A kernel returns -1 when the
-# node arrays are full: the caller grows them and calls again (nodes made so far are kept).
+# lossy direct-mapped table of AND results (one row per entry: f, g, result, one cache line). A
+# kernel returns -1 when the node arrays are full: the caller grows them and calls again (nodes
+# made so far are kept).
 
 @njit(cache=True, nogil=True, inline="always")
 def _slot(level, high, low, mask):
@@ -194,7 +195,7 @@ def bdd_and(f, g, lv, hi, lo, meta, table, cache):
     sg0 = np.empty(depth, np.int64)
     shigh = np.empty(depth, np.int64)
     stage = np.empty(depth, np.int64)
-    cmask = cache.shape[1] - 1
+    cmask = cache.shape[0] - 1
     sp = 0
     sf[0] = f
     sg[0] = g
@@ -220,8 +221,8 @@ def bdd_and(f, g, lv, hi, lo, meta, table, cache):
             if a > b:
                 a, b = b, a
             c = ((a * 0x9E3779B1) ^ (b * 0x85EBCA77)) & cmask
-            if cache[0, c] == a and cache[1, c] == b:
-                ret = cache[2, c]
+            if cache[c, 0] == a and cache[c, 1] == b:
+                ret = cache[c, 2]
                 sp -= 1
                 continue
             na = a >> 1
@@ -270,9 +271,9 @@ def bdd_and(f, g, lv, hi, lo, meta, table, cache):
             a = sf[sp]
             b = sg[sp]
             c = ((a * 0x9E3779B1) ^ (b * 0x85EBCA77)) & cmask
-            cache[0, c] = a
-            cache[1, c] = b
-            cache[2, c] = r
+            cache[c, 0] = a
+            cache[c, 1] = b
+            cache[c, 2] = r
             ret = r
             sp -= 1
     return ret

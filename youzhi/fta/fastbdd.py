@@ -54,7 +54,7 @@ class ArrayBdd:
         self.lv[0], self.hi[0], self.lo[0] = self.n_vars, 0, 0
         self.meta = np.array([1], np.int64)
         self.table = np.zeros(_pow2(2 * cap), np.int64)
-        self.cache = np.full((3, 1 << 18), -1, np.int64)
+        self.cache = np.full((1 << 18, 3), -1, np.int64)
 
     @property
     def n_nodes(self) -> int:
@@ -75,8 +75,8 @@ class ArrayBdd:
             setattr(self, name, arr)
         self.table = np.zeros(_pow2(2 * new), np.int64)
         self._k.bdd_rehash(self.lv, self.hi, self.lo, n, self.table)
-        if self.cache.shape[1] < (1 << 22) and new > 4 * self.cache.shape[1]:
-            self.cache = np.full((3, 4 * self.cache.shape[1]), -1, np.int64)
+        if self.cache.shape[0] < (1 << 22) and new > 4 * self.cache.shape[0]:
+            self.cache = np.full((4 * self.cache.shape[0], 3), -1, np.int64)
 
     def variable(self, level: int) -> int:
         """Edge of the function "variable at ``level`` is true"."""

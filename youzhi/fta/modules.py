@@ -135,6 +135,36 @@ def split_modular_arguments(bg: BooleanGraph) -> int:
     return created
 
 
+def merge_common_arguments(bg: BooleanGraph) -> int:
+    """Group the basic events that have exactly the same parents into one new gate; returns how many.
+
+    Basic-event inputs (same edge, so same polarity) with no other parent than the same set of
+    AND gates, two or more of them, become one AND gate that replaces them in every parent:
+    the function is the same, the new gate is a module (its inputs are reached only through
+    it), and the variable ordering keeps them together. A simple case of SCRAM's "merging of
+    common arguments". Works in place on ``bg``.
+    """
+    refs = bg.parents_count()
+    parents: dict[int, list[int]] = {}
+    for g in bg.gates():
+        if bg.op[g] == "and":
+            for e in bg.args[g]:
+                parents.setdefault(e, []).append(g)
+    groups: dict[tuple[int, ...], list[int]] = {}
+    for e, ps in parents.items():
+        if refs[e >> 1] == len(ps) and not bg.is_gate(e >> 1):
+            groups.setdefault(tuple(ps), []).append(e)
+    created = 0
+    for ps, edges in groups.items():
+        if len(edges) < 2 or any(len(bg.args[g]) == len(edges) for g in ps):
+            continue
+        merged, drop = bg.make_and(edges), set(edges)
+        for g in ps:
+            bg.args[g] = tuple(sorted([a for a in bg.args[g] if a not in drop] + [merged]))
+        created += 1
+    return created
+
+
 def module_tree(bg: BooleanGraph, modules: set[int]) -> list[tuple[int, list[int]]]:
     """``[(module, internal gates children-first)]`` for every module, sub-modules first.
 
@@ -147,18 +177,20 @@ def module_tree(bg: BooleanGraph, modules: set[int]) -> list[tuple[int, list[int
         if m not in modules or m in placed:
             continue
         internal: list[int] = []
-        seen = {m}
+        seen: set[int] = set()
         stack = [(m, False)]
         while stack:
             node, expanded = stack.pop()
             if expanded:
                 internal.append(node)
                 continue
+            if node in seen:  # marked when expanded, not when pushed: children always first
+                continue
+            seen.add(node)
             stack.append((node, True))
             for e in reversed(bg.args[node]):
                 c = e >> 1
                 if bg.is_gate(c) and c not in modules and c not in seen:
-                    seen.add(c)
                     stack.append((c, False))
         placed.add(m)
         out.append((m, internal))
@@ -278,7 +310,8 @@ class ModularBdd:
 
         ``ordering`` (one of :data:`ORDERINGS`) fixes the variable-order heuristic; by default
         each is tried with a budget of 250,000 nodes, and if none fits, the one that got
-        furthest through the gates is run with ``max_nodes``.
+        furthest through the gates (on a tie, the later in :data:`ORDERINGS`) is resumed with
+        ``max_nodes``.
         """
         prep = _Prepared(graph, top, house_states, decompose)
         mgr, levels, roots, starts, cols, used = _portfolio(prep, ordering, max_nodes)
@@ -359,12 +392,6 @@ class ModularBdd:
 _TRIAL_NODES = 250_000
 
 
-class _OverBudget(ComputationError):
-    def __init__(self, progress: float) -> None:
-        super().__init__(f"over the node budget after {progress:.0%} of the gates")
-        self.progress = progress
-
-
 class _Prepared:
     """The preprocessed, decomposed graph of a top event, ready to compile with an ordering."""
 
@@ -377,6 +404,7 @@ class _Prepared:
         root = bg.root >> 1
         if bg.is_gate(root):
             if decompose:
+                merge_common_arguments(bg)
                 split_modular_arguments(bg)
             self.modules = find_modules(bg) if decompose else {root}
             self.tree = module_tree(bg, self.modules)
@@ -387,9 +415,18 @@ class _Prepared:
         self.refs = bg.parents_count()
         self.n_gates = sum(len(internal) for _, internal in self.tree)
 
-    def build(self, ordering: str, max_nodes: int, trial: bool = False):
+    def build(self, ordering: str, max_nodes: int):
         """``(manager, levels, roots, starts, cols)``: every module compiled into one manager;
         ``levels[l]`` is the column (basic event, or module proxy) at level ``l``."""
+        return _finish(self.steps(ordering, max_nodes))
+
+    def steps(self, ordering: str, max_nodes: int):
+        """Generator compiling every module (see :meth:`build`, whose result it returns).
+
+        When the manager is full it yields ``(progress, manager)``; once resumed it tries the
+        same gate again if the caller raised ``manager.max_nodes``, else raises the manager's
+        :class:`~youzhi.errors.ComputationError`. Progress is the fraction of the gates done.
+        """
         from youzhi.fta.fastbdd import ArrayBdd
 
         bg, modules, tree, names, col = self.bg, self.modules, self.tree, self.names, self.col
@@ -412,16 +449,17 @@ class _Prepared:
                     c = e >> 1
                     x = value[c] if c in value else mgr.variable(level_of[c])
                     edges.append(x ^ (e & 1))
-                try:
-                    value[g] = mgr.and_all(edges) if bg.op[g] == "and" else mgr.atleast(bg.k[g], edges)
-                except ComputationError:
-                    if trial:
-                        raise _OverBudget(done / max(self.n_gates, 1)) from None
-                    raise
+                while g not in value:
+                    try:
+                        value[g] = mgr.and_all(edges) if bg.op[g] == "and" else mgr.atleast(bg.k[g], edges)
+                    except ComputationError:
+                        budget = mgr.max_nodes
+                        yield done / max(self.n_gates, 1), mgr
+                        if mgr.max_nodes <= budget:
+                            raise
                 done += 1
             roots.append(value[m])
             cols.append(module_col[m])
-            mgr.clear_cache()
         if tree:
             roots[-1] ^= bg.root & 1
         else:  # the top is a constant or one (possibly complemented) event
@@ -435,19 +473,33 @@ class _Prepared:
 
 def _portfolio(prep: _Prepared, ordering: str | None, max_nodes: int):
     """Build with ``ordering``, or try each of :data:`ORDERINGS` within a small node budget and
-    run the one that got furthest through the gates with ``max_nodes``."""
+    finish, with ``max_nodes``, the one that got furthest (:meth:`_Prepared.steps`)."""
     if ordering is not None:
         return (*prep.build(ordering, max_nodes), ordering)
-    progress = {}
+    best = None  # (progress, name, manager, paused build); ties go to the later ordering
     for name in ORDERINGS:
+        steps = prep.steps(name, min(_TRIAL_NODES, max_nodes))
         try:
-            return (*prep.build(name, min(_TRIAL_NODES, max_nodes), trial=True), name)
-        except _OverBudget as exc:
-            progress[name] = exc.progress
+            progress, mgr = next(steps)
+        except StopIteration as stop:
+            return (*stop.value, name)
+        if best is None or progress >= best[0]:
+            best = (progress, name, mgr, steps)
+        del mgr, steps  # a trial that is not the best is freed before the next one starts
     if max_nodes <= _TRIAL_NODES:
         raise ComputationError(f"BDD: more than {max_nodes} nodes (max_nodes) with every variable ordering")
-    best = max(ORDERINGS, key=lambda o: progress[o])
-    return (*prep.build(best, max_nodes), best)
+    _, best, mgr, steps = best
+    mgr.max_nodes = max_nodes
+    return (*_finish(steps), best)
+
+
+def _finish(steps):
+    """Run a :meth:`_Prepared.steps` generator to its end; its result."""
+    while True:
+        try:
+            next(steps)
+        except StopIteration as stop:
+            return stop.value
 
 
 def whole_bdd(graph, top: str, house_states=None, max_nodes: int = 30_000_000):
