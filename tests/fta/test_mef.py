@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gzip
+import shutil
+import subprocess
 import time
 import warnings
 from pathlib import Path
@@ -17,6 +19,13 @@ from youzhi.errors import DataFileError, FileFormatError, ModelError, YouzhiWarn
 from youzhi.fta.mef import read_model, write_model
 
 FTA = SHARED_DATA / "fta"
+SCRAM = shutil.which("scram")  # where installed, every written model must pass ``scram --validate``
+
+
+def _scram_accepts(path: Path) -> None:
+    if SCRAM and path.suffix == ".xml":
+        run = subprocess.run([SCRAM, "--validate", str(path)], capture_output=True, text=True, timeout=60)
+        assert run.returncode == 0, run.stderr
 
 # (files, top gate, number of basic events after CCF expansion); one model per entry.
 MODELS = [(["Aralia/" + p.name], None) for p in sorted(FTA.glob("Aralia/*.xml"))] + [
@@ -58,6 +67,7 @@ def test_every_shared_model_loads_and_round_trips(shared_data, tmp_path, files, 
     out = tmp_path / ("model.xml.gz" if files[0].endswith(".gz") else "model.xml")
     write_model(tree, out)
     _same_model(tree, read_model(out))
+    _scram_accepts(out)
 
 
 def test_all_aralia_models_are_read():
@@ -74,6 +84,35 @@ def test_round_trip_keeps_the_exact_probability(shared_data, tmp_path, name):
     p1 = top_probability(tree.graph, tree.top, tree.probabilities(), tree.house_events)
     p2 = top_probability(again.graph, again.top, again.probabilities(), again.house_events)
     assert p1 == pytest.approx(p2, abs=1e-15)
+
+
+COMPONENTS = """<opsa-mef><define-fault-tree name="FT">
+  <define-gate name="TOP"><and><gate name="E1"/><gate name="t.E1"/></and></define-gate>
+  <define-gate name="E1"><or><basic-event name="a"/><basic-event name="b"/></or></define-gate>
+  <define-component name="t" role="private">
+    <define-gate name="E1"><or><basic-event name="c"/><gate name="E2"/></or></define-gate>
+    <define-gate name="E2"><and><basic-event name="a"/><gate name="FT.E1"/></and></define-gate>
+  </define-component></define-fault-tree>
+  <model-data><define-basic-event name="a"><float value="0.1"/></define-basic-event>
+  <define-basic-event name="b"><float value="0.2"/></define-basic-event>
+  <define-basic-event name="c"><float value="0.3"/></define-basic-event></model-data></opsa-mef>"""
+
+
+def test_references_inside_private_components(tmp_path):
+    # Inside component t, "E2" is t.E2 and "E1" would be t.E1 itself: the outer E1 needs its full
+    # path "FT.E1" (SCRAM resolves references the same way).
+    # TOP = (a | b) & (c | a & (a | b)) = (a | b) & (c | a) = a | (!a & b & c)
+    (tmp_path / "in.xml").write_text(COMPONENTS)
+    tree = read_model(tmp_path / "in.xml")
+    assert set(tree.children("t.E2")) == {"a", "E1"}
+    p_expected = 0.1 + 0.9 * 0.2 * 0.3  # a, or (not a) & b & c
+    assert top_probability(tree.graph, tree.top, tree.probabilities(), tree.house_events) == \
+        pytest.approx(p_expected, abs=1e-15)
+    write_model(tree, tmp_path / "out.xml")
+    text = (tmp_path / "out.xml").read_text()
+    assert '<gate name="E2" />' in text and '<gate name="FT.E1" />' in text and '"t.E2"' not in text
+    _same_model(tree, read_model(tmp_path / "out.xml"))
+    _scram_accepts(tmp_path / "out.xml")
 
 
 def test_known_probabilities_by_enumeration(shared_data):

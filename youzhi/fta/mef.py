@@ -131,6 +131,7 @@ class _Definitions:
         self.ccf: list[tuple] = []
         self.names: dict[str, str] = {}
         self.tree_name: str | None = None
+        self.tree_names: set[str] = set()  # a reference may start with one: ``FT.t.E1``
 
     def add(self, table: dict, kind: str, element, scope: str, path: Path) -> None:
         name = element.get("name")
@@ -150,6 +151,7 @@ class _Definitions:
             tag = child.tag
             if tag == "define-fault-tree":
                 self.tree_name = self.tree_name or child.get("name")
+                self.tree_names.add(child.get("name", ""))
                 self.collect(child, scope, path)
             elif tag == "define-component":
                 private = child.get("role", "public") == "private"
@@ -183,6 +185,9 @@ class _Definitions:
         tables = {"gate": self.gates, "basic-event": self.basic, "house-event": self.house,
                   "parameter": self.params}
         candidates = [_scoped(name, s) for s in _scopes(scope)]
+        head, _, rest = name.partition(".")
+        if rest and head in self.tree_names:  # a full path from the fault tree's name
+            candidates.append(rest)
         for full in candidates:
             if kind == "event":
                 if full in self.names:
@@ -427,24 +432,39 @@ def _expr_xml(expr: ev.Expr) -> ET.Element:
     raise ModelError(f"cannot write expression {expr!r} as MEF")
 
 
-def _ref(tree: FaultTree, name: str) -> ET.Element:
+def _relative(tree: FaultTree, name: str, scope: str) -> str:
+    """``name`` as written inside container ``scope``: MEF resolves a reference in the innermost
+    container first (``t.E2`` is ``E2`` inside component ``t``), so the shortest form that no
+    nearer definition shadows, else the full path from the fault tree's name."""
+    scopes = _scopes(scope)  # innermost first
+    for i, outer in enumerate(scopes):
+        if outer and not name.startswith(outer + "."):
+            continue
+        local = name[len(outer) + 1:] if outer else name
+        if not any(_scoped(local, nearer) in tree.graph for nearer in scopes[:i]):
+            return local
+    return f"{_xml_name(tree.name)}.{name}"
+
+
+def _ref(tree: FaultTree, name: str, scope: str = "") -> ET.Element:
     kind = tree.graph.nodes[name]["kind"]
     if kind == "house" and name.startswith("CONSTANT/"):
         return ET.Element("constant", value="true" if tree.graph.nodes[name]["state"] else "false")
     tag = {"gate": "gate", "basic": "basic-event", "house": "house-event"}[kind]
     if tree.graph.nodes[name].get("ccf_member"):
         tag = "basic-event"  # a CCF member is a basic event in MEF; it is expanded on reading
-    return ET.Element(tag, name=name)
+    return ET.Element(tag, name=_relative(tree, name, scope))
 
 
-def _formula_xml(tree: FaultTree, gate: str) -> ET.Element:
-    """The gate's formula; anonymous gates inline, a ``null`` gate as its bare argument."""
+def _formula_xml(tree: FaultTree, gate: str, scope: str) -> ET.Element:
+    """The gate's formula written in container ``scope``; anonymous gates inline, a ``null`` gate
+    as its bare argument."""
     data = tree.graph.nodes[gate]
     op = data["op"]
     parts = []
     for child in tree.children(gate):
         anonymous = tree.graph.nodes[child].get("kind") == "gate" and "/" in child and tree.graph.in_degree(child) == 1
-        parts.append(_formula_xml(tree, child) if anonymous else _ref(tree, child))
+        parts.append(_formula_xml(tree, child, scope) if anonymous else _ref(tree, child, scope))
     if op == "null":
         return parts[0]
     out = ET.Element(op, min=str(data["k"])) if op == "atleast" else ET.Element(op)
@@ -471,7 +491,7 @@ def model_to_xml(tree: FaultTree) -> ET.Element:
             ET.SubElement(attrs, "attribute", name="flavor", value="inhibit")
         elif label:
             ET.SubElement(el, "label").text = label
-        el.append(_formula_xml(tree, gate))
+        el.append(_formula_xml(tree, gate, gate.rsplit(".", 1)[0] if "." in gate else ""))
     for group in tree.ccf_groups:
         el = ET.SubElement(ft, "define-CCF-group", name=group.name, model=group.model)
         members = ET.SubElement(el, "members")
