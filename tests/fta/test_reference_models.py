@@ -124,6 +124,25 @@ def test_chinese_tree_importance_table(shared_data):
             assert rare[e]["occurrences"] == occ
 
 
+# SCRAM 0.16.2's importance table for Aralia baobab1 (``scram --bdd --probability true --importance
+# true``, 6 digits): a module-decomposed tree of 61 events, from the very likely to the negligible.
+BAOBAB1_SCRAM = {  # MIF, CIF, DIF, RAW, RRW
+    "e14": (0.010117, 0.994711, 0.994764, 99.4764, 189.073),
+    "e52": (3.07087e-06, 0.000301929, 0.0102989, 1.02989, 1.0003),
+    "e2": (2.25213e-06, 0.000221431, 0.0102192, 1.02192, 1.00022),
+    "e54": (2.77771e-07, 2.73106e-05, 0.010027, 1.0027, 1.00003),
+    "e17": (2.82513e-10, 2.77768e-08, 0.01, 1.0, 1.0),
+}
+
+
+def test_baobab1_importance_matches_scram(shared_data):
+    tree = _load(shared_data, ["Aralia/baobab1.xml"])
+    got = importance(tree.graph, tree.top, tree.probabilities(), fussell_vesely=False).measures
+    for e, values in BAOBAB1_SCRAM.items():
+        for key, value in zip(KEYS, values):
+            assert got[e][key] == _as_printed(value), (e, key)
+
+
 ARALIA = [os.path.basename(p) for p in sorted(glob.glob(str(SHARED_DATA / "fta" / "Aralia" / "*.xml")))] or ["none"]
 # the un-decomposed pure-Python BDD is quick on these: the second method of the test below
 QUICK = {"baobab2.xml", "chinese.xml", "das9201.xml", "das9202.xml", "das9203.xml", "das9204.xml",
