@@ -221,6 +221,10 @@ BIG = {"cea9601.xml", "das9701.xml", "edf9204.xml"}
 # so it is the static order), but CUDD with dynamic sifting (dd.cudd) stalled > 10 min at the
 # 722-event AT-LEAST-2 over three trains; a top-down model counter (Shannon, components, cache)
 # did not finish in 60 s either. Crude MC, 3.0e7 samples: P = 1.02e-5, 99.9 % [8.3e-6, 1.21e-5].
+# 2026-12-03: with orders taken from CUDD sifting of the trains, gates grow to 390 k nodes (the
+# AT-LEAST-2) and 1.4 M, then the OR of two large branches (about 400 and 315 variables) passes
+# 40 M; min-fill treewidth bound 48; conditioning on the 10 most-referenced inputs never splits the
+# module; an SDD (pysdd) and top-down counting stall. Reordering during the build is the one lead.
 NOT_ANSWERED = {"nus9601.xml": "more than 30 million BDD nodes with every ordering tried (over 150 s)"}
 
 # MOCUS (plain Python, no cut-off) finishes in about a second on these; the others take minutes
