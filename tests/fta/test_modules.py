@@ -154,17 +154,23 @@ def test_tiny_probabilities_keep_their_digits():
     assert ModularBdd.from_tree(g, "top").probability(p) == pytest.approx(exact, rel=1e-12)
 
 
-def test_independent_subtrees_become_modules():
-    # top = AND(OR(a, b), OR(c, d), OR(a, e)): OR(c, d) shares nothing -> a module; the
-    # AND of the two OR gates that share a is grouped into a new module gate
+def _spec_graph(spec: dict) -> nx.DiGraph:
+    """A fault-tree graph from ``{gate: (op, inputs)}``; inputs that are not gates are basic events."""
     g = nx.DiGraph()
-    spec = {"top": ("and", ["g1", "g2", "g3", "f"]), "g1": ("or", ["a", "b"]), "g2": ("or", ["c", "d"]),
-            "g3": ("or", ["a", "e"])}
     for name, (op, kids) in spec.items():
         g.add_node(name, kind="gate", op=op)
         for i, c in enumerate(kids):
             g.add_node(c, **({} if c in spec else {"kind": "basic"}))
             g.add_edge(name, c, index=i)
+    return g
+
+
+def test_independent_subtrees_become_modules():
+    # top = AND(OR(a, b), OR(c, d), OR(a, e)): OR(c, d) shares nothing -> a module; the
+    # AND of the two OR gates that share a is grouped into a new module gate
+    spec = {"top": ("and", ["g1", "g2", "g3", "f"]), "g1": ("or", ["a", "b"]), "g2": ("or", ["c", "d"]),
+            "g3": ("or", ["a", "e"])}
+    g = _spec_graph(spec)
     bdd = ModularBdd.from_tree(g, "top")
     assert bdd.n_modules == 3   # top, OR(c, d), AND(OR(a, b), OR(a, e))
     p = dict(a=0.1, b=0.2, c=0.3, d=0.4, e=0.5, f=0.6)
@@ -174,14 +180,9 @@ def test_independent_subtrees_become_modules():
 def test_events_with_the_same_parents_are_merged_into_a_module():
     # c and d are inputs of g1 and g2 only: OR(c, d) becomes one module shared by both; a is
     # also an input of g3, so it stays where it is
-    g = nx.DiGraph()
     spec = {"top": ("and", ["g1", "g2", "g3"]), "g1": ("or", ["a", "c", "d"]), "g2": ("or", ["b", "c", "d"]),
             "g3": ("or", ["a", "b", "e"])}
-    for name, (op, kids) in spec.items():
-        g.add_node(name, kind="gate", op=op)
-        for i, c in enumerate(kids):
-            g.add_node(c, **({} if c in spec else {"kind": "basic"}))
-            g.add_edge(name, c, index=i)
+    g = _spec_graph(spec)
     bg = BooleanGraph.from_tree(g, "top")
     assert merge_common_arguments(bg) == 1
     assert {bg.describe(2 * m) for m in find_modules(bg)} == {

@@ -446,7 +446,7 @@ def _relative(tree: FaultTree, name: str, scope: str) -> str:
     return f"{_xml_name(tree.name)}.{name}"
 
 
-def _ref(tree: FaultTree, name: str, scope: str = "") -> ET.Element:
+def _ref(tree: FaultTree, name: str, scope: str) -> ET.Element:
     kind = tree.graph.nodes[name]["kind"]
     if kind == "house" and name.startswith("CONSTANT/"):
         return ET.Element("constant", value="true" if tree.graph.nodes[name]["state"] else "false")
@@ -491,7 +491,7 @@ def model_to_xml(tree: FaultTree) -> ET.Element:
             ET.SubElement(attrs, "attribute", name="flavor", value="inhibit")
         elif label:
             ET.SubElement(el, "label").text = label
-        el.append(_formula_xml(tree, gate, gate.rsplit(".", 1)[0] if "." in gate else ""))
+        el.append(_formula_xml(tree, gate, gate.rpartition(".")[0]))
     for group in tree.ccf_groups:
         el = ET.SubElement(ft, "define-CCF-group", name=group.name, model=group.model)
         members = ET.SubElement(el, "members")
