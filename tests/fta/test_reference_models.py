@@ -225,6 +225,11 @@ BIG = {"cea9601.xml", "das9701.xml", "edf9204.xml"}
 # AT-LEAST-2) and 1.4 M, then the OR of two large branches (about 400 and 315 variables) passes
 # 40 M; min-fill treewidth bound 48; conditioning on the 10 most-referenced inputs never splits the
 # module; an SDD (pysdd) and top-down counting stall. Reordering during the build is the one lead.
+# 2026-12-03, later: the weighted model counter Ganak (pyganak 2.9, treewidth 40 after its
+# preprocessing) gave no answer in 20 min; a BDD that prunes subproblems of path mass below 1e-16
+# (certified lower/upper bounds) still passes 40 M nodes at the AT-LEAST gate 2065, with an error
+# bound already at 2.5e-9 (P(top) is about 1e-5). MOCUS: no cut set of order <= 2 (3.7 s);
+# order <= 3 does not finish in 15 min.
 NOT_ANSWERED = {"nus9601.xml": "more than 30 million BDD nodes with every ordering tried (over 150 s)"}
 
 # MOCUS (plain Python, no cut-off) finishes in about a second on these; the others take minutes

@@ -435,6 +435,9 @@ def mcub(cut_sets, p: Mapping[str, float]) -> float:
 
 
 # -- MOCUS ------------------------------------------------------------------------------------
+_NEGATING = frozenset({"not", "nand", "nor", "xor", "iff", "imply"})
+
+
 class _Mocus:
     def __init__(self, graph, houses, max_order, cutoff, probabilities):
         self.graph, self.houses = graph, houses
@@ -442,6 +445,8 @@ class _Mocus:
         self.cutoff = cutoff
         self.p = probabilities
         self.memo: dict = {}
+        # only these gates put negated events in a family: without them no set can hold e and ~e
+        self.signed = any(d.get("op") in _NEGATING for _, d in graph.nodes(data=True))
 
     def keep(self, s: frozenset) -> bool:
         if self.max_order is not None and len(s) > self.max_order:
@@ -465,13 +470,17 @@ class _Mocus:
 
     def both(self, a: list, b: list) -> list:
         out = []
+        k, cutoff, signed = self.max_order, self.cutoff, self.signed
         for x in a:
             for y in b:
                 s = x | y
-                if any(("~" + e) in s for e in s if not e.startswith("~")):
+                if k is not None and len(s) > k:
                     continue
-                if self.keep(s):
-                    out.append(s)
+                if signed and any(("~" + e) in s for e in s if not e.startswith("~")):
+                    continue
+                if cutoff is not None and set_probability(s, self.p) < cutoff:
+                    continue
+                out.append(s)
         return self.minimize(out)
 
     def either(self, *families: list) -> list:
