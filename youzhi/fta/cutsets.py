@@ -470,17 +470,13 @@ class _Mocus:
 
     def both(self, a: list, b: list) -> list:
         out = []
-        k, cutoff, signed = self.max_order, self.cutoff, self.signed
         for x in a:
             for y in b:
                 s = x | y
-                if k is not None and len(s) > k:
+                if self.signed and any(("~" + e) in s for e in s if not e.startswith("~")):
                     continue
-                if signed and any(("~" + e) in s for e in s if not e.startswith("~")):
-                    continue
-                if cutoff is not None and set_probability(s, self.p) < cutoff:
-                    continue
-                out.append(s)
+                if self.keep(s):
+                    out.append(s)
         return self.minimize(out)
 
     def either(self, *families: list) -> list:
