@@ -228,7 +228,7 @@ BIG = {"cea9601.xml", "das9701.xml", "edf9204.xml"}
 # 2026-12-03, later: the weighted model counter Ganak (pyganak 2.9, treewidth 40 after its
 # preprocessing) gave no answer in 20 min; a BDD that prunes subproblems of path mass below 1e-16
 # (certified lower/upper bounds) still passes 40 M nodes at the AT-LEAST gate 2065, with an error
-# bound already at 2.5e-9 (P(top) is about 1e-5). MOCUS: no cut set of order <= 2 (3.7 s);
+# bound already at 2.5e-9 (P(top) is about 1e-5). MOCUS: no cut set of order <= 2 (5.3 s);
 # order <= 3 does not finish in 15 min.
 NOT_ANSWERED = {"nus9601.xml": "more than 30 million BDD nodes with every ordering tried (over 150 s)"}
 
