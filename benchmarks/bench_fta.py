@@ -4,7 +4,8 @@ For each model: time from the graph to the exact top-event probability (youzhi: 
 modules, one BDD per module; the `dd` package's pure-Python BDD with youzhi's former static DFS
 order on the whole tree, its probability by a memoized traversal; the SCRAM binary, wall time
 of ``scram --bdd --probability true`` including its XML input/output), and time to the minimal
-cut sets up to order ``--order`` (youzhi ZBDD from the un-decomposed BDD). Ratios are peer time /
+cut sets up to order ``--order`` (youzhi: ZBDD from the un-decomposed BDD built within the order
+limit; SCRAM: ``scram --zbdd --limit-order K``, its count checked against ours). Ratios are peer time /
 youzhi time (> 1: youzhi is faster). Each measurement runs in its own process under a time
 limit ("> LIMIT" when it did not finish). Models: the Aralia benchmark set (``--all``: every
 model; default: a representative dozen, the three hardest included) and generated coherent
@@ -178,7 +179,8 @@ def _youzhi_zbdd(name):
     return time.perf_counter() - t, res.count, None
 
 
-def _scram(name):
+def _run_scram(name, flags, field):
+    """Wall time of the SCRAM binary with ``flags`` on the model, and ``field`` of its report."""
     import re
     import subprocess
     import tempfile
@@ -188,14 +190,22 @@ def _scram(name):
     with tempfile.TemporaryDirectory() as tmp:
         t = time.perf_counter()
         try:  # stop SCRAM before the measurement's own limit, so that no process is left behind
-            subprocess.run(["scram", "--bdd", "--probability", "true", "-l", "1", str(DATA / f"{name}.xml"),
-                            "-o", f"{tmp}/out.xml"], check=True, capture_output=True, timeout=peer_limit * 0.95)
+            subprocess.run(["scram", *flags, str(DATA / f"{name}.xml"), "-o", f"{tmp}/out.xml"], check=True,
+                           capture_output=True, timeout=peer_limit * 0.95)
         except subprocess.TimeoutExpired:
             return None
         elapsed = time.perf_counter() - t
         text = Path(f"{tmp}/out.xml").read_text()
-    match = re.search(r'probability="([^"]+)"', text)
+    match = re.search(rf'<sum-of-products[^>]*\b{field}="([^"]+)"', text)
     return elapsed, float(match.group(1)) if match else float("nan"), None
+
+
+def _scram(name):
+    return _run_scram(name, ["--bdd", "--probability", "true", "-l", "1"], "probability")
+
+
+def _scram_mcs(name):
+    return _run_scram(name, ["--zbdd", "-l", str(MCS_ORDER)], "products")
 
 
 def _child(fn, name, queue):
@@ -266,7 +276,8 @@ def main() -> None:
     print(f"times include building the diagrams from the graph; ratio = peer / youzhi; limit {args.limit:g} s; "
           f"load average {os.getloadavg()[0]:.1f}; MCS up to order {MCS_ORDER}")
     head = f"{'model':10s} {'bdd nodes':>9s} {'youzhi P':>9s} {'dd P':>9s} {'ratio':>6s} {'SCRAM P':>9s} " \
-           f"{'ratio':>6s} {'P(top)':>11s} {'SCRAM':>9s} {'#MCS':>8s} {'youzhi MCS':>10s}"
+           f"{'ratio':>6s} {'P(top)':>11s} {'SCRAM':>9s} {'#MCS':>8s} {'youzhi MCS':>10s} {'SCRAM MCS':>9s} " \
+           f"{'ratio':>6s}"
     print(head)
     print("-" * len(head))
     for name in names:
@@ -274,6 +285,9 @@ def main() -> None:
         peer = timed(_dd_bdd, name, args.limit) if have_dd else ("error", "not installed", "")
         scr = timed(_scram, name, args.limit) if have_scram else ("error", "not installed", "")
         z = timed(_youzhi_zbdd, name, args.limit)
+        smcs = timed(_scram_mcs, name, args.limit) if have_scram else ("error", "not installed", "")
+        if smcs and smcs[0] != "error" and z and z[0] != "error":
+            assert smcs[1] == z[1], (name, "cut sets", smcs[1], z[1])
         ok = ours is not None and ours[0] != "error"
         nodes = ours[2] if ok else "-"
         prob = f"{ours[1]:.6g}" if ok else "-"
@@ -285,7 +299,8 @@ def main() -> None:
         scram_cell = "n/inst" if not have_scram else _fmt(scr, args.limit)
         print(f"{name:10s} {nodes!s:>9s} {_fmt(ours, args.limit):>9s} {dd_cell:>9s} {_ratio(peer, ours):>6s} "
               f"{scram_cell:>9s} {_ratio(scr, ours):>6s} {prob:>11s} {sprob:>9s} {count!s:>8s} "
-              f"{_fmt(z, args.limit):>10s}", flush=True)
+              f"{_fmt(z, args.limit):>10s} {_fmt(smcs, args.limit) if have_scram else 'n/inst':>9s} "
+              f"{_ratio(smcs, z):>6s}", flush=True)
 
 
 if __name__ == "__main__":

@@ -60,6 +60,15 @@ def test_analyze_errors_are_one_line(tmp_path, capsys):
     assert code == 2 and "no such file" in err
 
 
+def test_analyze_past_the_node_limit(shared_data, capsys):
+    path = str(shared_data / "fta/Aralia/edfpa14p.xml")
+    code, out, err = run(capsys, "fta", "analyze", path, "--max-nodes", "100000")
+    assert code != 0 and out == "" and "--method rare-event --max-order" in err
+    code, out, _ = run(capsys, "fta", "analyze", path, "--max-nodes", "100000", "--method", "rare-event",
+                       "--max-order", "2", "--json")
+    assert code == 0 and json.loads(out)["cut_sets"]["count"] > 0
+
+
 def test_convert_mef_dot_json_round_trip(shared_data, tmp_path, capsys):
     src = shared_data / "fta/TwoTrain/common_cause.xml"
     for name in ("out.xml", "out.xml.gz", "out.dot", "out.json"):

@@ -1,13 +1,17 @@
 """Minimal cut sets and prime implicants against brute force; ZBDD against MOCUS."""
 
 import math
+from unittest import mock
 
 import networkx as nx
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.fta._random_trees import COHERENT_OPS, brute_minimal_solutions, brute_prime_implicants, brute_probability, trees
 from youzhi.errors import InputError, ModelError
+from youzhi.fta import modules
+from youzhi.fta.modules import ORDERINGS
 from youzhi.fta.cutsets import mcub, minimal_cut_sets, mocus, rare_event, set_probability
 
 SETTINGS = settings(max_examples=120, deadline=None)
@@ -90,6 +94,28 @@ def test_order_and_probability_cutoffs_truncate_the_full_family(case):
     if coherent:  # MOCUS prunes partial products the same way
         m = minimal_cut_sets(g, top, method="mocus", house_states=houses, cutoff=cut, probabilities=probs)
         assert set(m.sets) == set(res.sets)
+
+
+@SETTINGS
+@given(trees(max_events=8, max_gates=8), st.data())
+def test_cut_sets_within_limits_equal_brute_force(case, data):
+    # with a given ordering the BDD is built within the limits (count and quantized -ln p), every
+    # gate conjoined with them: the family must still be every minimal solution within them, also
+    # for a cut-off just below a set's probability, and with negations in the tree
+    g, top, probs, houses = case
+    full = brute_minimal_solutions(g, top, _names(probs), houses)
+    k = data.draw(st.none() | st.integers(1, 4), label="max_order")
+    qs = sorted({set_probability(s, probs) for s in full if set_probability(s, probs) > 0})
+    if qs and data.draw(st.booleans(), label="cut-off just below a cut set"):
+        cut = data.draw(st.sampled_from(qs), label="q") * (1 - 1e-9)
+    else:
+        cut = data.draw(st.none() | st.floats(1e-12, 1.0), label="cutoff")
+    ordering = data.draw(st.none() | st.sampled_from(ORDERINGS), label="ordering (given: built within limits)")
+    with mock.patch.object(modules, "_LIMIT_AFTER", -1):
+        res = minimal_cut_sets(g, top, house_states=houses, max_order=k, cutoff=cut, probabilities=probs,
+                               ordering=ordering)
+    assert set(res.sets) == {s for s in full if (k is None or len(s) <= k)
+                             and (cut is None or set_probability(s, probs) >= cut)}
 
 
 @SETTINGS

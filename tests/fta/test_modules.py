@@ -259,3 +259,26 @@ def test_common_part_of_every_input_is_factored_out(op, k, negated):
     assert len(shared) == 1 and refs[shared[0]] == 1
     assert ModularBdd.from_tree(g, "top").probability(probs) == pytest.approx(
         brute_probability(g, "top", probs), abs=1e-15)
+
+
+@SETTINGS
+@given(st.integers(1, 7).flatmap(lambda n: st.tuples(
+    st.lists(st.integers(0, 5), min_size=n, max_size=n), st.none() | st.integers(0, n),
+    st.integers(0, 12), st.booleans())))
+def test_at_most_is_the_count_and_weight_limit(case):
+    # P(at_most) against the sum over every state within both limits
+    from tests.fta._random_trees import states
+    from youzhi.fta.fastbdd import ArrayBdd
+
+    weights, count, budget, weighted = case
+    n = len(weights)
+    p = np.array([0.1 + 0.1 * j for j in range(n)])
+    m = ArrayBdd(n)
+    f = m.at_most(count, weights if weighted else None, budget)
+    S = states(list(range(n)))
+    ok = np.ones(len(S), bool) if count is None else S.sum(axis=1) <= count
+    if weighted:
+        ok &= S @ np.array(weights) <= budget
+    expected = np.prod(np.where(S, p, 1 - p), axis=1)[ok].sum()
+    assert m.probability(f, p) == pytest.approx(expected, abs=1e-12)
+

@@ -231,3 +231,23 @@ def test_series_of_four_repairable_components_closed_form():
     res = quantify.over_time(tree, times)
     assert np.allclose(res.unavailability, 1 - A, rtol=1e-12, atol=1e-15)
     assert np.allclose(res.failure_frequency, sum(lam for lam, _ in rates) * A, rtol=1e-12)
+
+
+def test_a_tree_past_the_node_limit_gets_advice_and_its_cut_sets_within_an_order(shared_data):
+    # edfpa14p's BDD needs more than 100,000 nodes; its cut sets of order <= 2 do not
+    from youzhi.errors import ComputationError
+    from youzhi.fta.cutsets import minimal_cut_sets, set_probability
+    from youzhi.fta.mef import read_model
+
+    tree = read_model(shared_data / "fta" / "Aralia" / "edfpa14p.xml")
+    for method in ("bdd", "mocus"):
+        with pytest.raises(ComputationError, match="--method rare-event --max-order"):
+            quantify.analyze(tree, method=method, max_nodes=100_000)
+    with pytest.raises(ComputationError, match="within a max_order or cutoff"):
+        quantify.analyze(tree, method="rare-event", max_nodes=100_000)
+    small = quantify.analyze(tree, method="rare-event", max_order=2, max_nodes=100_000)
+    # second method: a coherent tree's prime implicants, which come from its whole BDD
+    whole = minimal_cut_sets(tree.graph, tree.top, max_order=2, prime_implicants=True)
+    assert small.cut_sets["count"] == whole.count > 0 and small.cut_sets["by_order"] == whole.by_order
+    p = tree.probabilities()
+    assert small.probability == pytest.approx(math.fsum(set_probability(s, p) for s in whole.sets), rel=1e-12)

@@ -15,6 +15,7 @@ ANALYZE_EXAMPLES = """  youzhi fta analyze model.xml --importance
   youzhi fta analyze tree.xml basic-events.xml --method mocus --max-order 3 --json
   youzhi fta analyze model.xml --time-grid 0:8760:13 --mtbf
   youzhi fta analyze model.xml --uncertainty 10000 --seed 1
+  youzhi fta analyze big.xml --method rare-event --max-order 4   # when the exact BDD is out of reach
 """
 
 
@@ -46,6 +47,8 @@ def register(subparsers: Any) -> None:
                    help="bdd (exact, default), mocus (exact probability, MOCUS cut sets), rare-event, mcub")
     p.add_argument("--cutoff", type=non_negative, help="drop cut sets less probable than P")
     p.add_argument("--max-order", type=positive_int, help="drop cut sets with more than K events")
+    p.add_argument("--max-nodes", type=positive_int, default=30_000_000, metavar="N",
+                   help="most BDD nodes held, about 60 bytes each (default 30,000,000)")
     p.add_argument("--importance", action="store_true", help="Birnbaum, criticality, Fussell-Vesely, RAW, RRW")
     when = p.add_mutually_exclusive_group()
     when.add_argument("--time", type=non_negative, help="mission time T (default: 8760)")
@@ -110,7 +113,7 @@ def handle_analyze(args: argparse.Namespace) -> int:
     houses = dict(args.house)
     result = quantify.analyze(tree, method=args.method, cutoff=args.cutoff, max_order=args.max_order,
                               importance=args.importance, time=args.time, house_states=houses,
-                              n_top=args.top_k)
+                              n_top=args.top_k, max_nodes=args.max_nodes)
     out = result.to_dict()
     if args.time_grid is not None:
         res = quantify.over_time(tree, quantify.time_grid(*args.time_grid), house_states=houses)

@@ -374,7 +374,8 @@ def _check(max_order, cutoff, probabilities, method):
 def minimal_cut_sets(graph, top: str, *, method: str = "zbdd", max_order: int | None = None,
                      cutoff: float | None = None, probabilities: Mapping[str, float] | None = None,
                      house_states: Mapping[str, bool] | None = None,
-                     prime_implicants: bool = False) -> CutSetResult:
+                     prime_implicants: bool = False, ordering: str | None = None,
+                     max_nodes: int = 30_000_000) -> CutSetResult:
     """Minimal cut sets of ``top`` in ``graph`` (prime implicants on request).
 
     Parameters
@@ -394,6 +395,12 @@ def minimal_cut_sets(graph, top: str, *, method: str = "zbdd", max_order: int | 
     prime_implicants : bool
         ZBDD only: keep negative literals and return the prime implicants of a non-coherent
         tree (default: SCRAM's minimal cut sets, negative literals dropped).
+    ordering : str, optional
+        ZBDD only: the variable-order heuristic of the BDD (one of
+        :data:`youzhi.fta.modules.ORDERINGS`; default: the best of them). With ``max_order`` or
+        ``cutoff`` the BDD is built within those limits (:func:`youzhi.fta.modules.whole_bdd`).
+    max_nodes : int
+        ZBDD only: the most BDD nodes held (:class:`~youzhi.errors.ComputationError` past it).
     """
     _check(max_order, cutoff, probabilities, method)
     if method == "mocus":
@@ -406,7 +413,9 @@ def minimal_cut_sets(graph, top: str, *, method: str = "zbdd", max_order: int | 
                             any(x.startswith("~") for s in sets for x in s), probabilities, _ListFamily(sets))
     from youzhi.fta.modules import whole_bdd
 
-    bdd = whole_bdd(graph, top, house_states=house_states)
+    # the limits bound positive events only: prime implicants, with negative ones, are built whole
+    limits = {} if prime_implicants else dict(max_order=max_order, cutoff=cutoff, probabilities=probabilities)
+    bdd = whole_bdd(graph, top, house_states=house_states, max_nodes=max_nodes, ordering=ordering, **limits)
     z, root = _zbdd_from_bdd(bdd, prime_implicants, max_order)
     if cutoff is not None:
         lit_p = z._literal_p([float(probabilities[v]) for v in z.variables])

@@ -67,7 +67,7 @@ class ArrayBdd:
         if cap >= self.max_nodes:
             raise ComputationError(
                 f"BDD: more than {self.max_nodes} nodes (max_nodes); the variable order does not suit this "
-                "tree - pass max_nodes to allow more memory, or use MOCUS with cut-offs")
+                "tree - raise max_nodes (command line: --max-nodes) to allow more memory")
         new = min(2 * cap, self.max_nodes)
         for name in ("lv", "hi", "lo"):
             arr = np.empty(new, np.int64)
@@ -87,6 +87,57 @@ class ArrayBdd:
             if r >= 0:
                 return int(r)
             self._grow()
+
+    def node(self, level: int, high: int, low: int) -> int:
+        """Edge of the reduced node "if the variable at ``level`` then ``high`` else ``low``"
+        (``high`` and ``low`` depend on deeper levels only)."""
+        while True:
+            r = self._k._make_node(int(level), int(high), int(low), self.lv, self.hi, self.lo, self.meta,
+                                   self.table)
+            if r >= 0:
+                return int(r)
+            self._grow()
+
+    def at_most(self, max_count: int | None = None, weights=None, budget: int = 0) -> int:
+        """Edge of "at most ``max_count`` variables are true and their ``weights`` sum to at
+        most ``budget``" (either limit may be left out: ``None``).
+
+        ``weights`` are non-negative integers indexed by level (``budget + 1`` or more: the
+        variable is never true). The function is downward closed, so the minimal solutions of
+        ``f AND at_most(...)`` are those of ``f`` within the limits. Built bottom-up over the
+        states (count, weight) reachable from the top: at most ``(max_count + 1)(budget + 1)``
+        nodes per level.
+
+        Examples
+        --------
+        >>> m = ArrayBdd(3)
+        >>> f = m.at_most(1)
+        >>> round(m.probability(f, [0.5, 0.5, 0.5]), 6)   # (1 + 3) / 8
+        0.5
+        >>> round(m.probability(m.at_most(weights=[1, 2, 3], budget=3), [0.5] * 3), 6)  # {}, a, b, c, ab
+        0.625
+        """
+        n = self.n_vars
+        w = [0] * n if weights is None else [int(x) for x in weights]
+        if len(w) != n or min(w, default=0) < 0:
+            raise ValueError(f"weights: expected {n} non-negative integers")
+        cap = n if max_count is None else int(max_count)
+        limit = sum(w) if weights is None else int(budget)
+        layers = [{(0, 0)}]  # states (count, weight) reachable at each level
+        for level in range(n):
+            nxt = set(layers[-1])
+            for c, u in layers[-1]:
+                if c < cap and u + w[level] <= limit:
+                    nxt.add((c + 1, u + w[level]))
+            layers.append(nxt)
+        below = {state: TRUE for state in layers[n]}
+        for level in range(n - 1, -1, -1):
+            here = {}
+            for c, u in layers[level]:
+                high = below.get((c + 1, u + w[level]), FALSE) if c < cap else FALSE
+                here[(c, u)] = self.node(level, high, below[(c, u)])
+            below = here
+        return below[(0, 0)]
 
     def apply_and(self, f: int, g: int) -> int:
         """Edge of ``f AND g``."""

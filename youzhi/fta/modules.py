@@ -37,6 +37,9 @@ Examples
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
+
 import numpy as np
 
 from youzhi.errors import ComputationError, InputError
@@ -415,17 +418,19 @@ class _Prepared:
         self.refs = bg.parents_count()
         self.n_gates = sum(len(internal) for _, internal in self.tree)
 
-    def build(self, ordering: str, max_nodes: int):
-        """``(manager, levels, roots, starts, cols)``: every module compiled into one manager;
-        ``levels[l]`` is the column (basic event, or module proxy) at level ``l``."""
-        return _finish(self.steps(ordering, max_nodes))
-
-    def steps(self, ordering: str, max_nodes: int):
-        """Generator compiling every module (see :meth:`build`, whose result it returns).
+    def steps(self, ordering: str, max_nodes: int, limits: tuple | None = None):
+        """Generator compiling every module into one manager; it returns ``(manager, levels,
+        roots, starts, cols)``, ``levels[l]`` the column (basic event, or module proxy) at level ``l``.
 
         When the manager is full it yields ``(progress, manager)``; once resumed it tries the
-        same gate again if the caller raised ``manager.max_nodes``, else raises the manager's
+        same step again if the caller raised ``manager.max_nodes``, else raises the manager's
         :class:`~youzhi.errors.ComputationError`. Progress is the fraction of the gates done.
+
+        ``limits`` = ``(max_count, weights, budget)`` (an undecomposed graph only; see
+        :meth:`ArrayBdd.at_most`, weights by basic-event name or None) compiles, instead of the
+        top event ``f``, ``f AND A`` with ``A = at_most(...)``. A gate whose BDD took more than
+        :data:`_LIMIT_AFTER` new nodes is replaced by its AND with ``A``: a function that equals
+        it wherever ``A`` holds, so every gate above does too, whatever its connective.
         """
         from youzhi.fta.fastbdd import ArrayBdd
 
@@ -438,30 +443,36 @@ class _Prepared:
                 level_of[node] = len(levels)
                 levels.append(module_col[node] if node in modules else col[bg.variables[node - 1]])
         mgr = ArrayBdd(max(len(levels), 1), max_nodes=max_nodes)
+        allowed = None
+        if limits is not None and tree:
+            count, weight, budget = limits
+            w = None if weight is None else [weight[names[c]] for c in levels]
+            allowed = yield from _retrying(mgr, 0.0, lambda: mgr.at_most(count, w, budget))
+
+        def gate(g: int, value: dict) -> int:
+            before = mgr.n_nodes
+            edges = [(value[e >> 1] if e >> 1 in value else mgr.variable(level_of[e >> 1])) ^ (e & 1)
+                     for e in bg.args[g]]
+            f = mgr.and_all(edges) if bg.op[g] == "and" else mgr.atleast(bg.k[g], edges)
+            if allowed is not None and mgr.n_nodes - before > _LIMIT_AFTER:
+                f = mgr.apply_and(f, allowed)
+            return f
+
         roots, cols, starts = [], [], []
         done = 0
         for m, internal in tree:
             starts.append(mgr.n_nodes)
             value: dict[int, int] = {}
             for g in internal:
-                edges = []
-                for e in bg.args[g]:
-                    c = e >> 1
-                    x = value[c] if c in value else mgr.variable(level_of[c])
-                    edges.append(x ^ (e & 1))
-                while g not in value:
-                    try:
-                        value[g] = mgr.and_all(edges) if bg.op[g] == "and" else mgr.atleast(bg.k[g], edges)
-                    except ComputationError:
-                        budget = mgr.max_nodes
-                        yield done / max(self.n_gates, 1), mgr
-                        if mgr.max_nodes <= budget:
-                            raise
+                value[g] = yield from _retrying(mgr, done / max(self.n_gates, 1), lambda: gate(g, value))
                 done += 1
             roots.append(value[m])
             cols.append(module_col[m])
         if tree:
             roots[-1] ^= bg.root & 1
+            if allowed is not None:
+                top = roots[-1]
+                roots[-1] = yield from _retrying(mgr, 1.0, lambda: mgr.apply_and(top, allowed))
         else:  # the top is a constant or one (possibly complemented) event
             e = bg.root
             if e >> 1:
@@ -471,23 +482,45 @@ class _Prepared:
         return mgr, levels, roots, starts, cols
 
 
-def _portfolio(prep: _Prepared, ordering: str | None, max_nodes: int):
-    """Build with ``ordering``, or try each of :data:`ORDERINGS` within a small node budget and
-    finish, with ``max_nodes``, the one that got furthest (:meth:`_Prepared.steps`)."""
-    if ordering is not None:
-        return (*prep.build(ordering, max_nodes), ordering)
-    best = None  # (progress, name, manager, paused build); ties go to the later ordering
-    for name in ORDERINGS:
-        steps = prep.steps(name, min(_TRIAL_NODES, max_nodes))
+# a gate built within cut-set limits is conjoined with them once it took more new nodes than this
+_LIMIT_AFTER = 1000
+
+
+def _retrying(mgr, progress: float, compute):
+    """``compute()``; when ``mgr`` is full, yield ``(progress, mgr)`` and try again if the caller
+    raised ``mgr.max_nodes`` meanwhile, else re-raise (``yield from`` it in a build generator)."""
+    while True:
         try:
-            progress, mgr = next(steps)
-        except StopIteration as stop:
-            return (*stop.value, name)
-        if best is None or progress >= best[0]:
-            best = (progress, name, mgr, steps)
-        del mgr, steps  # a trial that is not the best is freed before the next one starts
+            return compute()
+        except ComputationError:
+            room = mgr.max_nodes
+            yield progress, mgr
+            if mgr.max_nodes <= room:
+                raise
+
+
+def _portfolio(prep: _Prepared, ordering: str | None, max_nodes: int, limits: tuple | None = None):
+    """Build with ``ordering``, or try each of :data:`ORDERINGS` within a small node budget and
+    finish, with ``max_nodes``, the one that got furthest (:meth:`_Prepared.steps`).
+
+    With ``limits`` the orderings are tried first without them (a BDD that fits the trial
+    budget whole is the quicker one), then with them; the one resumed is then limited."""
+    if ordering is not None:
+        return (*_finish(prep.steps(ordering, max_nodes, limits)), ordering)
+    for lim in ((None, limits) if limits is not None else (None,)):
+        best = None  # (progress, name, manager, paused build); ties go to the later ordering
+        for name in ORDERINGS:
+            steps = prep.steps(name, min(_TRIAL_NODES, max_nodes), lim)
+            try:
+                progress, mgr = next(steps)
+            except StopIteration as stop:
+                return (*stop.value, name)
+            if best is None or progress >= best[0]:
+                best = (progress, name, mgr, steps)
+            del mgr, steps  # a trial that is not the best is freed before the next one starts
     if max_nodes <= _TRIAL_NODES:
-        raise ComputationError(f"BDD: more than {max_nodes} nodes (max_nodes) with every variable ordering")
+        raise ComputationError(f"BDD: more than {max_nodes} nodes (max_nodes) with every variable ordering - "
+                               "raise max_nodes (command line: --max-nodes) to allow more memory")
     _, best, mgr, steps = best
     mgr.max_nodes = max_nodes
     return (*_finish(steps), best)
@@ -502,19 +535,65 @@ def _finish(steps):
             return stop.value
 
 
-def whole_bdd(graph, top: str, house_states=None, max_nodes: int = 30_000_000):
+def whole_bdd(graph, top: str, house_states=None, max_nodes: int = 30_000_000, *,
+              max_order: int | None = None, cutoff: float | None = None,
+              probabilities: Mapping[str, float] | None = None, ordering: str | None = None):
     """The un-decomposed top event as a :class:`youzhi.fta.bdd.Bdd` (for cut sets), built fast.
 
     The graph is preprocessed and compiled by the array manager with the ordering heuristics
     of :class:`ModularBdd`, then handed over to the pure-Python manager, whose ``variables``
     are in BDD order (the events the function does not depend on come last).
+
+    With ``max_order`` or ``cutoff`` (and ``probabilities``) the BDD is of ``top AND limits``
+    (:func:`cut_set_limits`), not of the top event. It has the same minimal cut sets within the
+    limits (and some just beyond a cut-off: filter them), and it can be far smaller, as can the
+    gates' BDDs on the way. nus9601, whose BDD passes 30 million nodes, has its cut sets of
+    order <= 4 in one of a few thousand. Use it for cut sets only. Without an ``ordering`` (one of
+    :data:`ORDERINGS`) the whole top event is tried first and used when it is small.
     """
     from youzhi.fta.bdd import Bdd
 
     prep = _Prepared(graph, top, house_states, decompose=False)
-    mgr, levels, roots, _, _, _ = _portfolio(prep, None, max_nodes)
+    limits = None
+    if max_order is not None or cutoff is not None:
+        limits = cut_set_limits(prep.names, max_order, cutoff, probabilities)
+    mgr, levels, roots, _, _, _ = _portfolio(prep, ordering, max_nodes, limits)
     nodes = mgr.reachable(roots)
     level, high, low, root = mgr.compact(nodes, roots)
     in_order = [prep.names[c] for c in levels]
     rest = [name for name in prep.names if name not in set(in_order)]
     return Bdd.from_arrays(in_order + rest, level, high, low, int(root[0]), max_nodes=max_nodes)
+
+
+_CUTOFF_STEPS = 64
+
+
+def cut_set_limits(names, max_order: int | None, cutoff: float | None,
+                   probabilities: Mapping[str, float] | None) -> tuple:
+    """``(max_count, weights, budget)`` for :meth:`ArrayBdd.at_most`: at most ``max_order``
+    events, and a product of probabilities of at least ``cutoff``, loosened to integers.
+
+    An event's weight is ``-ln p`` in steps of ``-ln(cutoff) / 64``, rounded down, so every
+    set with probability ``>= cutoff`` is within the budget of 64 (a set a little below the
+    cut-off may be too: the caller filters exactly). An event with ``p < cutoff`` weighs more
+    than the budget.
+
+    Examples
+    --------
+    >>> cut_set_limits(["a", "b"], 3, 1e-4, {"a": 0.01, "b": 0.5})
+    (3, {'a': 31, 'b': 4}, 64)
+    """
+    if cutoff is None or cutoff <= 0.0:
+        return max_order, None, 0
+    over = _CUTOFF_STEPS + 1
+    if cutoff >= 1.0:
+        return max_order, {e: 0 if probabilities[e] >= 1.0 else over for e in names}, 0
+    step = -math.log(cutoff) / _CUTOFF_STEPS
+    weights = {}
+    for e in names:
+        p = float(probabilities[e])
+        if p < cutoff:
+            weights[e] = over
+        else:
+            weights[e] = max(0, math.floor(-math.log(p) / step - 1e-9)) if p < 1.0 else 0
+    return max_order, weights, _CUTOFF_STEPS

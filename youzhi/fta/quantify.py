@@ -53,13 +53,17 @@ METHODS = ("bdd", "mocus", "rare-event", "mcub")
 _BLOCK = 4096
 
 
-def _bdd(tree: FaultTree, house_states: Mapping[str, bool] | None):
+MAX_NODES = 30_000_000
+
+
+def _bdd(tree: FaultTree, house_states: Mapping[str, bool] | None, max_nodes: int = MAX_NODES):
     """The top event compiled for quantification: preprocessed, one BDD per module."""
     from youzhi.fta.modules import ModularBdd
 
     if tree.top is None:
         tree.validate()
-    return ModularBdd.from_tree(tree.graph, tree.top, house_states=_house_states(tree, house_states))
+    return ModularBdd.from_tree(tree.graph, tree.top, house_states=_house_states(tree, house_states),
+                                max_nodes=max_nodes)
 
 
 def _matrix(bdd, probs: Mapping[str, Any], n: int) -> np.ndarray:
@@ -96,7 +100,8 @@ class FaultTreeResult(Result):
 
 def analyze(tree: FaultTree, *, method: str = "bdd", cutoff: float | None = None,
             max_order: int | None = None, importance: bool = False, time: float | None = None,
-            house_states: Mapping[str, bool] | None = None, n_top: int = 10) -> FaultTreeResult:
+            house_states: Mapping[str, bool] | None = None, n_top: int = 10,
+            max_nodes: int = MAX_NODES) -> FaultTreeResult:
     """Top-event probability, minimal cut sets and importance of ``tree`` at one time.
 
     Parameters
@@ -113,6 +118,11 @@ def analyze(tree: FaultTree, *, method: str = "bdd", cutoff: float | None = None
         Mission time (default: the model's).
     n_top : int
         Number of most probable cut sets listed.
+    max_nodes : int
+        Most BDD nodes held for the probability and for the cut sets (each node about 60 bytes).
+        Past it a :class:`~youzhi.errors.ComputationError` says what else to try. A tree whose
+        exact probability is out of reach still has its cut sets within a ``max_order`` or
+        ``cutoff``, and ``rare-event`` or ``mcub`` from them.
 
     Examples
     --------
@@ -137,13 +147,27 @@ def analyze(tree: FaultTree, *, method: str = "bdd", cutoff: float | None = None
     t = tree.mission_time if time is None else float(time)
     probs = {k: float(v) for k, v in tree.probabilities(t).items()}
     states = _house_states(tree, house_states)
-    mcs = cutsets.minimal_cut_sets(tree.graph, tree.top, method="mocus" if method == "mocus" else "zbdd",
-                                   max_order=max_order, cutoff=cutoff, probabilities=probs, house_states=states)
     if method in ("bdd", "mocus"):
-        p_top = float(_bdd(tree, states).probability(probs))
-    elif method == "rare-event":
+        try:
+            p_top = float(_bdd(tree, states, max_nodes).probability(probs))
+        except ComputationError as e:
+            raise ComputationError(
+                f"{e}. The exact probability of {tree.top!r} is out of reach; method 'rare-event' or 'mcub' "
+                "with max_order or cutoff approximates it from the cut sets within that limit, which can "
+                "need far less (command line: --method rare-event --max-order 4)") from e
+    try:
+        mcs = cutsets.minimal_cut_sets(tree.graph, tree.top, method="mocus" if method == "mocus" else "zbdd",
+                                       max_order=max_order, cutoff=cutoff, probabilities=probs,
+                                       house_states=states, max_nodes=max_nodes)
+    except ComputationError as e:
+        if max_order is not None or cutoff is not None:
+            raise
+        raise ComputationError(
+            f"{e}. All the minimal cut sets of {tree.top!r} need its whole BDD; those within a max_order "
+            "or cutoff can need far less (command line: --max-order 4)") from e
+    if method == "rare-event":
         p_top = float(cutsets.rare_event(mcs, probs))
-    else:
+    elif method == "mcub":
         p_top = float(cutsets.mcub(mcs, probs))
     cut = {"count": int(mcs.count), "by_order": {int(k): int(v) for k, v in dict(mcs.by_order).items()},
            "top": [{"events": sorted(s), "probability": float(q)} for s, q in mcs.top(n_top, probs)]}
