@@ -86,6 +86,7 @@ class Zbdd:
         self.var = [inf, inf]
         self.high = [EMPTY, EMPTY]
         self.low = [EMPTY, EMPTY]
+        self._holds_empty = [False, True]  # per node: whether its family holds the empty set
         self._unique: dict = {}
         self._memo: dict = {}
 
@@ -99,13 +100,12 @@ class Zbdd:
             self.var.append(var)
             self.high.append(high)
             self.low.append(low)
+            self._holds_empty.append(self._holds_empty[low])
             self._unique[key] = n
         return n
 
     def has_empty(self, f: int) -> bool:
-        while f > BASE:
-            f = self.low[f]
-        return f == BASE
+        return self._holds_empty[f]
 
     def diff(self, f: int, g: int) -> int:
         """Sets of ``f`` that are not in ``g``."""
@@ -235,13 +235,22 @@ class Zbdd:
         return "~" + e if lit & 1 else e
 
 
-def _all_false_value(bdd: Bdd, f: int) -> bool:
-    """The value of ``f`` when every variable is false (follow the low edges)."""
-    c = 0
-    while f >> 1:
-        c ^= f & 1
-        f = bdd._low[f >> 1]
-    return (f ^ c) == TRUE
+def _all_false_values(bdd: Bdd):
+    """A function of an edge ``f``: the value of ``f`` when every variable is false (the end of
+    its low edges), memoized per node."""
+    low = bdd._low
+    at_zero = {0: TRUE}  # node -> the edge TRUE or FALSE its function takes at all-false
+
+    def value(f: int) -> bool:
+        path, n = [], f >> 1
+        while n not in at_zero:
+            path.append(n)
+            n = low[n] >> 1
+        for m in reversed(path):
+            at_zero[m] = at_zero[low[m] >> 1] ^ (low[m] & 1)
+        return (at_zero[f >> 1] ^ (f & 1)) == TRUE
+
+    return value
 
 
 def _zbdd_from_bdd(bdd: Bdd, prime: bool, max_order: int | None) -> tuple[Zbdd, int]:
@@ -249,6 +258,7 @@ def _zbdd_from_bdd(bdd: Bdd, prime: bool, max_order: int | None) -> tuple[Zbdd, 
     memo: dict = {}
     lv, hi, lo = bdd._level, bdd._high, bdd._low
     unlimited = len(bdd.variables) + 1
+    all_false = _all_false_values(bdd)
 
     def rec(f: int, k: int) -> int:
         if f == TRUE:
@@ -256,7 +266,7 @@ def _zbdd_from_bdd(bdd: Bdd, prime: bool, max_order: int | None) -> tuple[Zbdd, 
         if f == FALSE:
             return EMPTY
         if k <= 0:  # only the empty set fits; without negative literals it is in M(f) iff f(0..0)
-            return BASE if not prime and _all_false_value(bdd, f) else EMPTY
+            return BASE if not prime and all_false(f) else EMPTY
         key = (f, k)
         r = memo.get(key)
         if r is not None:
