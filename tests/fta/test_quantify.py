@@ -251,3 +251,22 @@ def test_a_tree_past_the_node_limit_gets_advice_and_its_cut_sets_within_an_order
     assert small.cut_sets["count"] == whole.count > 0 and small.cut_sets["by_order"] == whole.by_order
     p = tree.probabilities()
     assert small.probability == pytest.approx(math.fsum(set_probability(s, p) for s in whole.sets), rel=1e-12)
+
+
+def test_rare_event_importance_of_analyze_by_closed_form():
+    # top = (a and b) or c: under the rare-event approximation P = pa pb + pc, so Birnbaum(a) =
+    # pb, FV(a) = pa pb / P, RAW(a) = (pb + pc) / P, RRW(a) = P / pc
+    tree = FaultTree()
+    tree.add_gate("top", "or", ["g", "c"])
+    tree.add_gate("g", "and", ["a", "b"])
+    for name, q in (("a", 0.1), ("b", 0.2), ("c", 0.03)):
+        tree.add_basic_event(name, q)
+    res = quantify.analyze(tree.validate(), method="rare-event", importance=True)
+    P = 0.1 * 0.2 + 0.03
+    a = res.importance["a"]
+    assert res.probability == pytest.approx(P, rel=1e-12)
+    assert a["birnbaum"] == pytest.approx(0.2, rel=1e-12)
+    assert a["fussell_vesely"] == pytest.approx(0.02 / P, rel=1e-12)
+    assert a["raw"] == pytest.approx((0.2 + 0.03) / P, rel=1e-12)
+    assert a["rrw"] == pytest.approx(P / 0.03, rel=1e-12)
+    assert res.importance["c"]["occurrences"] == 1

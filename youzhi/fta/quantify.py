@@ -80,8 +80,8 @@ class FaultTreeResult(Result):
 
     ``cut_sets`` = {``count``, ``by_order`` (order -> count), ``top`` (most probable first:
     {``events``, ``probability``})}; ``importance`` = {event: {``birnbaum``, ``criticality``,
-    ``diagnostic``, ``fussell_vesely``, ``raw``, ``rrw``}} (exact, :mod:`youzhi.fta.importance`)
-    or None.
+    ``diagnostic``, ``fussell_vesely``, ``raw``, ``rrw``}} (exact, :mod:`youzhi.fta.importance`;
+    from the cut sets, with ``occurrences``, for ``rare-event`` and ``mcub``) or None.
     """
 
     top_event: str
@@ -113,7 +113,9 @@ def analyze(tree: FaultTree, *, method: str = "bdd", cutoff: float | None = None
     cutoff, max_order
         Cut sets with a lower probability, or more events, are dropped.
     importance : bool
-        Add Birnbaum, criticality, Fussell-Vesely, RAW and RRW of every basic event (exact, BDD).
+        Add Birnbaum, criticality, Fussell-Vesely, RAW and RRW of every basic event: exact (BDD)
+        with ``bdd`` and ``mocus``; with ``rare-event`` and ``mcub``, from the cut sets under the
+        rare-event approximation, as SCRAM's table (so a tree out of the BDD's reach has them too).
     time : float, optional
         Mission time (default: the model's).
     n_top : int
@@ -172,7 +174,11 @@ def analyze(tree: FaultTree, *, method: str = "bdd", cutoff: float | None = None
     cut = {"count": int(mcs.count), "by_order": {int(k): int(v) for k, v in dict(mcs.by_order).items()},
            "top": [{"events": sorted(s), "probability": float(q)} for s, q in mcs.top(n_top, probs)]}
     imp = None
-    if importance:
+    if importance and method in ("rare-event", "mcub"):
+        from youzhi.fta.importance import rare_event_importance
+
+        imp = rare_event_importance(mcs, probs).measures
+    elif importance:
         from youzhi.fta.importance import importance as exact_importance
 
         imp = exact_importance(tree.graph, tree.top, probs, house_states=states).measures
