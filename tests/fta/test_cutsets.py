@@ -99,9 +99,9 @@ def test_order_and_probability_cutoffs_truncate_the_full_family(case):
 @SETTINGS
 @given(trees(max_events=8, max_gates=8), st.data())
 def test_cut_sets_within_limits_equal_brute_force(case, data):
-    # with a given ordering the BDD is built within the limits (count and quantized -ln p), every
-    # gate conjoined with them: the family must still be every minimal solution within them, also
-    # for a cut-off just below a set's probability, and with negations in the tree
+    # the BDD is built within the limits (count and quantized -ln p), here every gate conjoined
+    # with them: the family must still be every minimal solution within them, also for a cut-off
+    # just below a set's probability, and with negations in the tree
     g, top, probs, houses = case
     full = brute_minimal_solutions(g, top, _names(probs), houses)
     k = data.draw(st.none() | st.integers(1, 4), label="max_order")
@@ -110,7 +110,7 @@ def test_cut_sets_within_limits_equal_brute_force(case, data):
         cut = data.draw(st.sampled_from(qs), label="q") * (1 - 1e-9)
     else:
         cut = data.draw(st.none() | st.floats(1e-12, 1.0), label="cutoff")
-    ordering = data.draw(st.none() | st.sampled_from(ORDERINGS), label="ordering (given: built within limits)")
+    ordering = data.draw(st.none() | st.sampled_from(ORDERINGS), label="ordering")
     with mock.patch.object(modules, "_LIMIT_AFTER", -1):
         res = minimal_cut_sets(g, top, house_states=houses, max_order=k, cutoff=cut, probabilities=probs,
                                ordering=ordering)

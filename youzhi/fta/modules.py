@@ -501,23 +501,20 @@ def _retrying(mgr, progress: float, compute):
 
 def _portfolio(prep: _Prepared, ordering: str | None, max_nodes: int, limits: tuple | None = None):
     """Build with ``ordering``, or try each of :data:`ORDERINGS` within a small node budget and
-    finish, with ``max_nodes``, the one that got furthest (:meth:`_Prepared.steps`).
-
-    With ``limits`` the orderings are tried first without them (a BDD that fits the trial
-    budget whole is the quicker one), then with them; the one resumed is then limited."""
+    finish, with ``max_nodes``, the one that got furthest (:meth:`_Prepared.steps`, which
+    ``limits`` go to)."""
     if ordering is not None:
         return (*_finish(prep.steps(ordering, max_nodes, limits)), ordering)
-    for lim in ((None, limits) if limits is not None else (None,)):
-        best = None  # (progress, name, manager, paused build); ties go to the later ordering
-        for name in ORDERINGS:
-            steps = prep.steps(name, min(_TRIAL_NODES, max_nodes), lim)
-            try:
-                progress, mgr = next(steps)
-            except StopIteration as stop:
-                return (*stop.value, name)
-            if best is None or progress >= best[0]:
-                best = (progress, name, mgr, steps)
-            del mgr, steps  # a trial that is not the best is freed before the next one starts
+    best = None  # (progress, name, manager, paused build); ties go to the later ordering
+    for name in ORDERINGS:
+        steps = prep.steps(name, min(_TRIAL_NODES, max_nodes), limits)
+        try:
+            progress, mgr = next(steps)
+        except StopIteration as stop:
+            return (*stop.value, name)
+        if best is None or progress >= best[0]:
+            best = (progress, name, mgr, steps)
+        del mgr, steps  # a trial that is not the best is freed before the next one starts
     if max_nodes <= _TRIAL_NODES:
         raise ComputationError(f"BDD: more than {max_nodes} nodes (max_nodes) with every variable ordering - "
                                "raise max_nodes (command line: --max-nodes) to allow more memory")
@@ -548,8 +545,8 @@ def whole_bdd(graph, top: str, house_states=None, max_nodes: int = 30_000_000, *
     (:func:`cut_set_limits`), not of the top event. It has the same minimal cut sets within the
     limits (and some just beyond a cut-off: filter them), and it can be far smaller, as can the
     gates' BDDs on the way. nus9601, whose BDD passes 30 million nodes, has its cut sets of
-    order <= 4 in one of a few thousand. Use it for cut sets only. Without an ``ordering`` (one of
-    :data:`ORDERINGS`) the whole top event is tried first and used when it is small.
+    order <= 4 in one of a few thousand. Use it for cut sets only. ``ordering`` (one of
+    :data:`ORDERINGS`) fixes the variable-order heuristic (default: the best of them).
     """
     from youzhi.fta.bdd import Bdd
 
