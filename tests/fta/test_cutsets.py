@@ -106,8 +106,8 @@ def test_cut_sets_within_limits_equal_brute_force(case, data):
     full = brute_minimal_solutions(g, top, _names(probs), houses)
     k = data.draw(st.none() | st.integers(1, 4), label="max_order")
     qs = sorted({set_probability(s, probs) for s in full if set_probability(s, probs) > 0})
-    if qs and data.draw(st.booleans(), label="cut-off just below a cut set"):
-        cut = data.draw(st.sampled_from(qs), label="q") * (1 - 1e-9)
+    if qs and data.draw(st.booleans(), label="cut-off at a cut set"):
+        cut = data.draw(st.sampled_from(qs), label="q") * data.draw(st.sampled_from([1.0, 1 - 1e-9]))
     else:
         cut = data.draw(st.none() | st.floats(1e-12, 1.0), label="cutoff")
     ordering = data.draw(st.none() | st.sampled_from(ORDERINGS), label="ordering")
@@ -130,6 +130,23 @@ def test_top_k_and_approximations_by_enumeration(case):
     assert rare_event(res, probs) == pytest.approx(math.fsum(ranked), abs=1e-12)
     assert rare_event(list(res.sets), probs) == pytest.approx(math.fsum(ranked), abs=1e-12)
     assert mcub(res, probs) == pytest.approx(1 - math.prod(1 - q for q in ranked), abs=1e-12)
+
+
+def test_a_set_at_the_cut_off_is_kept_by_both_methods():
+    # 0.1 * 0.2 is 0.020000000000000004 in floats; divided by 0.1 it is more than 0.2
+    g = nx.DiGraph()
+    g.add_node("top", kind="gate", op="and")
+    g.add_node("any", kind="gate", op="or")
+    for i, e in enumerate("abc"):
+        g.add_node(e, kind="basic")
+    g.add_edge("top", "a", index=0), g.add_edge("top", "b", index=1)
+    g.add_edge("any", "top", index=0), g.add_edge("any", "c", index=1)
+    p = {"a": 0.1, "b": 0.2, "c": 0.0}
+    for method in ("zbdd", "mocus"):
+        assert minimal_cut_sets(g, "top", cutoff=0.1 * 0.2, probabilities=p, method=method).count == 1
+        # a set of probability 0 is at a cut-off of 0
+        res = minimal_cut_sets(g, "any", cutoff=0.0, probabilities=p, method=method)
+        assert set(res.sets) == {frozenset("ab"), frozenset("c")}
 
 
 def test_textbook_two_out_of_three_with_common_event():

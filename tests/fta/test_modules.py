@@ -231,6 +231,9 @@ def test_array_manager_grows_and_refuses_past_max_nodes():
     small = ArrayBdd(20, max_nodes=64, capacity=16)
     with pytest.raises(ComputationError, match="max_nodes"):
         small.atleast(10, [small.variable(i) for i in range(20)])
+    small = ArrayBdd(20, max_nodes=64)  # the default capacity is larger than the limit
+    with pytest.raises(ComputationError, match="max_nodes"):
+        small.atleast(10, [small.variable(i) for i in range(20)])
 
 
 @pytest.mark.parametrize("op,k,negated", [("atleast", 2, True), ("atleast", 2, False), ("and", None, True)])

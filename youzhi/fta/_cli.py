@@ -48,7 +48,8 @@ def register(subparsers: Any) -> None:
     p.add_argument("--cutoff", type=non_negative, help="drop cut sets less probable than P")
     p.add_argument("--max-order", type=positive_int, help="drop cut sets with more than K events")
     p.add_argument("--max-nodes", type=positive_int, default=30_000_000, metavar="N",
-                   help="most BDD nodes held, about 60 bytes each (default 30,000,000)")
+                   help="most BDD nodes held for the probability and the cut sets, about 60 bytes each "
+                        "(default 30,000,000)")
     p.add_argument("--importance", action="store_true", help="Birnbaum, criticality, Fussell-Vesely, RAW, RRW")
     when = p.add_mutually_exclusive_group()
     when.add_argument("--time", type=non_negative, help="mission time T (default: 8760)")

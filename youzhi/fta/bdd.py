@@ -285,7 +285,7 @@ class Bdd:
                     if n > limit:
                         raise ComputationError(
                             f"BDD: more than {limit} nodes (max_nodes); the variable order does not suit "
-                            "this tree - raise max_nodes (command line: --max-nodes) to allow more memory")
+                            "this tree - raise max_nodes to allow more memory")
                     lv.append(top)
                     hi.append(h)
                     lo.append(low)

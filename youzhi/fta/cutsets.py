@@ -195,27 +195,26 @@ class Zbdd:
         return val[root]
 
     def filter_at_least(self, root: int, bound: float, lit_p: list[float]) -> int:
-        """Sub-family of sets with probability ``>= bound``."""
+        """Sub-family of sets with probability ``>= bound`` (products taken along the paths)."""
         top = {EMPTY: 0.0, BASE: 1.0}
         for n in self._nodes_below(root):
             top[n] = max(lit_p[self.var[n]] * top[self.high[n]], top[self.low[n]])
         memo: dict = {}
 
-        def rec(f: int, b: float) -> int:
-            if top[f] < b:
+        def rec(f: int, acc: float) -> int:  # acc: product of the literals taken on the way to f
+            if acc * top[f] < bound:
                 return EMPTY
             if f <= BASE:
                 return f
-            key = (f, b)
+            key = (f, acc)
             r = memo.get(key)
             if r is None:
-                q = lit_p[self.var[f]]
-                hi = rec(self.high[f], b / q) if q > 0 else EMPTY
-                r = self.node(self.var[f], hi, rec(self.low[f], b))
+                hi = rec(self.high[f], acc * lit_p[self.var[f]])
+                r = self.node(self.var[f], hi, rec(self.low[f], acc))
                 memo[key] = r
             return r
 
-        return rec(root, bound)
+        return rec(root, 1.0)
 
     def iter_sets(self, root: int):
         """Every set, as a tuple of literal numbers (depth-first)."""
@@ -369,6 +368,12 @@ class CutSetResult(Result):
                 "prime_implicants": self.prime_implicants}
 
 
+def _cutoff_bound(cutoff: float | None) -> float | None:
+    """What a set's probability is compared with: ``cutoff`` less 1e-12 of it, so that a set
+    whose probability equals the cut-off is kept whatever the order of its product."""
+    return None if cutoff is None else float(cutoff) * (1.0 - 1e-12)
+
+
 def _check(max_order, cutoff, probabilities, method):
     if method not in METHODS:
         raise InputError(f"method: expected one of {', '.join(METHODS)}, got {method!r}")
@@ -397,7 +402,8 @@ def minimal_cut_sets(graph, top: str, *, method: str = "zbdd", max_order: int | 
     max_order : int, optional
         Drop sets with more literals.
     cutoff : float, optional
-        Drop sets whose probability is below ``cutoff`` (needs ``probabilities``).
+        Drop sets whose probability is below ``cutoff`` (needs ``probabilities``; a set at the
+        cut-off, to 1e-12 of it, is kept).
     probabilities : mapping, optional
         Basic-event probabilities, for the cut-off and kept for :meth:`CutSetResult.top`.
     house_states : mapping, optional
@@ -424,12 +430,13 @@ def minimal_cut_sets(graph, top: str, *, method: str = "zbdd", max_order: int | 
     from youzhi.fta.modules import whole_bdd
 
     # the limits bound positive events only: prime implicants, with negative ones, are built whole
-    limits = {} if prime_implicants else dict(max_order=max_order, cutoff=cutoff, probabilities=probabilities)
+    bound = _cutoff_bound(cutoff)
+    limits = {} if prime_implicants else dict(max_order=max_order, cutoff=bound, probabilities=probabilities)
     bdd = whole_bdd(graph, top, house_states=house_states, max_nodes=max_nodes, ordering=ordering, **limits)
     z, root = _zbdd_from_bdd(bdd, prime_implicants, max_order)
     if cutoff is not None:
         lit_p = z._literal_p([float(probabilities[v]) for v in z.variables])
-        root = z.filter_at_least(root, float(cutoff), lit_p)
+        root = z.filter_at_least(root, bound, lit_p)
     orders = z.by_order(root)
     return CutSetResult(sum(orders.values()), orders, "zbdd", max_order, cutoff, prime_implicants,
                         probabilities, _ZbddFamily(z, root))
@@ -461,7 +468,7 @@ class _Mocus:
     def __init__(self, graph, houses, max_order, cutoff, probabilities):
         self.graph, self.houses = graph, houses
         self.max_order = max_order
-        self.cutoff = cutoff
+        self.bound = _cutoff_bound(cutoff)
         self.p = probabilities
         self.memo: dict = {}
         # only these gates put negated events in a family: without them no set can hold e and ~e
@@ -470,7 +477,7 @@ class _Mocus:
     def keep(self, s: frozenset) -> bool:
         if self.max_order is not None and len(s) > self.max_order:
             return False
-        if self.cutoff is not None and set_probability(s, self.p) < self.cutoff:
+        if self.bound is not None and set_probability(s, self.p) < self.bound:
             return False
         return True
 

@@ -47,7 +47,7 @@ class ArrayBdd:
         self._k = _kernels
         self.n_vars = int(n_vars)
         self.max_nodes = int(max_nodes)
-        cap = max(16, int(capacity))
+        cap = max(16, min(int(capacity), self.max_nodes))
         self.lv = np.empty(cap, np.int64)
         self.hi = np.empty(cap, np.int64)
         self.lo = np.empty(cap, np.int64)
@@ -67,7 +67,7 @@ class ArrayBdd:
         if cap >= self.max_nodes:
             raise ComputationError(
                 f"BDD: more than {self.max_nodes} nodes (max_nodes); the variable order does not suit this "
-                "tree - raise max_nodes (command line: --max-nodes) to allow more memory")
+                "tree - raise max_nodes to allow more memory")
         new = min(2 * cap, self.max_nodes)
         for name in ("lv", "hi", "lo"):
             arr = np.empty(new, np.int64)
@@ -106,7 +106,7 @@ class ArrayBdd:
         variable is never true). The function is downward closed, so the minimal solutions of
         ``f AND at_most(...)`` are those of ``f`` within the limits. Built bottom-up over the
         states (count, weight) reachable from the top: at most ``(max_count + 1)(budget + 1)``
-        nodes per level.
+        nodes per level, or ``budget + 1`` without a count limit.
 
         Examples
         --------
@@ -122,19 +122,20 @@ class ArrayBdd:
         if len(w) != n or min(w, default=0) < 0:
             raise ValueError(f"weights: expected {n} non-negative integers")
         cap = n if max_count is None else int(max_count)
+        step = 0 if max_count is None else 1  # without a count limit, the count is not tracked
         limit = sum(w) if weights is None else int(budget)
         layers = [{(0, 0)}]  # states (count, weight) reachable at each level
         for level in range(n):
             nxt = set(layers[-1])
             for c, u in layers[-1]:
                 if c < cap and u + w[level] <= limit:
-                    nxt.add((c + 1, u + w[level]))
+                    nxt.add((c + step, u + w[level]))
             layers.append(nxt)
         below = {state: TRUE for state in layers[n]}
         for level in range(n - 1, -1, -1):
             here = {}
             for c, u in layers[level]:
-                high = below.get((c + 1, u + w[level]), FALSE) if c < cap else FALSE
+                high = below.get((c + step, u + w[level]), FALSE) if c < cap else FALSE
                 here[(c, u)] = self.node(level, high, below[(c, u)])
             below = here
         return below[(0, 0)]

@@ -517,7 +517,7 @@ def _portfolio(prep: _Prepared, ordering: str | None, max_nodes: int, limits: tu
         del mgr, steps  # a trial that is not the best is freed before the next one starts
     if max_nodes <= _TRIAL_NODES:
         raise ComputationError(f"BDD: more than {max_nodes} nodes (max_nodes) with every variable ordering - "
-                               "raise max_nodes (command line: --max-nodes) to allow more memory")
+                               "raise max_nodes to allow more memory")
     _, best, mgr, steps = best
     mgr.max_nodes = max_nodes
     return (*_finish(steps), best)

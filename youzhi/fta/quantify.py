@@ -115,13 +115,15 @@ def analyze(tree: FaultTree, *, method: str = "bdd", cutoff: float | None = None
     importance : bool
         Add Birnbaum, criticality, Fussell-Vesely, RAW and RRW of every basic event: exact (BDD)
         with ``bdd`` and ``mocus``; with ``rare-event`` and ``mcub``, from the cut sets under the
-        rare-event approximation, as SCRAM's table (so a tree out of the BDD's reach has them too).
+        rare-event approximation, as SCRAM's table (so a tree out of the BDD's reach has them too;
+        their P is the rare-event sum, also with ``mcub``).
     time : float, optional
         Mission time (default: the model's).
     n_top : int
         Number of most probable cut sets listed.
     max_nodes : int
-        Most BDD nodes held for the probability and for the cut sets (each node about 60 bytes).
+        Most BDD nodes held for the probability and for the cut sets (each node about 60 bytes;
+        exact importance keeps its own default).
         Past it a :class:`~youzhi.errors.ComputationError` says what else to try. A tree whose
         exact probability is out of reach still has its cut sets within a ``max_order`` or
         ``cutoff``, and ``rare-event`` or ``mcub`` from them.
@@ -154,9 +156,10 @@ def analyze(tree: FaultTree, *, method: str = "bdd", cutoff: float | None = None
             p_top = float(_bdd(tree, states, max_nodes).probability(probs))
         except ComputationError as e:
             raise ComputationError(
-                f"{e}. The exact probability of {tree.top!r} is out of reach; method 'rare-event' or 'mcub' "
-                "with max_order or cutoff approximates it from the cut sets within that limit, which can "
-                "need far less (command line: --method rare-event --max-order 4)") from e
+                f"{e} (command line: --max-nodes). The exact probability of {tree.top!r} is out of reach; "
+                "method 'rare-event' or 'mcub' with max_order or cutoff approximates it from the cut sets "
+                "within that limit, which can need far less (command line: --method rare-event --max-order 4)"
+            ) from e
     try:
         mcs = cutsets.minimal_cut_sets(tree.graph, tree.top, method="mocus" if method == "mocus" else "zbdd",
                                        max_order=max_order, cutoff=cutoff, probabilities=probs,
@@ -165,8 +168,8 @@ def analyze(tree: FaultTree, *, method: str = "bdd", cutoff: float | None = None
         if max_order is not None or cutoff is not None:
             raise
         raise ComputationError(
-            f"{e}. All the minimal cut sets of {tree.top!r} need its whole BDD; those within a max_order "
-            "or cutoff can need far less (command line: --max-order 4)") from e
+            f"{e} (command line: --max-nodes). All the minimal cut sets of {tree.top!r} need its whole BDD; "
+            "those within a max_order or cutoff can need far less (command line: --max-order 4)") from e
     if method == "rare-event":
         p_top = float(cutsets.rare_event(mcs, probs))
     elif method == "mcub":
