@@ -66,7 +66,10 @@ def test_analyze_past_the_node_limit(shared_data, capsys):
     assert code != 0 and out == "" and "--method rare-event --max-order" in err
     code, out, _ = run(capsys, "fta", "analyze", path, "--max-nodes", "100000", "--method", "rare-event",
                        "--max-order", "2", "--json")
-    assert code == 0 and json.loads(out)["cut_sets"]["count"] > 0
+    cut_sets = json.loads(out)["cut_sets"]
+    assert code == 0 and cut_sets["count"] > 0 and cut_sets["max_order"] == 2 and cut_sets["cutoff"] is None
+    code, text, _ = run(capsys, "fta", "analyze", path, "--method", "mcub", "--max-order", "2", "--cutoff", "1e-6")
+    assert code == 0 and "minimal cut sets (order <= 2, p >= 1e-06): " in text
 
 
 def test_convert_mef_dot_json_round_trip(shared_data, tmp_path, capsys):

@@ -127,9 +127,16 @@ def handle_analyze(args: argparse.Namespace) -> int:
     return emit(out, args, text=_text)
 
 
+def _limits(cut_sets: dict) -> str:
+    """`` (order <= K, p >= P)`` for the limits given, else nothing."""
+    given = ([f"order <= {cut_sets['max_order']}"] if cut_sets.get("max_order") is not None else []) + \
+        ([f"p >= {cut_sets['cutoff']:g}"] if cut_sets.get("cutoff") is not None else [])
+    return f" ({', '.join(given)})" if given else ""
+
+
 def _text(out: dict) -> str:
     lines = [f"top event {out['top_event']}: probability {out['probability']:.6g} ({out['method']}, t = {out['time']:g})",
-             f"minimal cut sets: {out['cut_sets']['count']}  by order: "
+             f"minimal cut sets{_limits(out['cut_sets'])}: {out['cut_sets']['count']}  by order: "
              + ", ".join(f"{k}: {v}" for k, v in sorted(out["cut_sets"]["by_order"].items(), key=lambda kv: int(kv[0])))]
     for cut in out["cut_sets"]["top"]:
         lines.append(f"  {cut['probability']:>10.4g}  {{{', '.join(cut['events'])}}}")

@@ -79,7 +79,7 @@ class FaultTreeResult(Result):
     """What ``youzhi fta analyze`` prints: probability, cut sets and (optionally) importance.
 
     ``cut_sets`` = {``count``, ``by_order`` (order -> count), ``top`` (most probable first:
-    {``events``, ``probability``})}; ``importance`` = {event: {``birnbaum``, ``criticality``,
+    {``events``, ``probability``}), ``max_order`` and ``cutoff`` (the limits, or None)}; ``importance`` = {event: {``birnbaum``, ``criticality``,
     ``diagnostic``, ``fussell_vesely``, ``raw``, ``rrw``}} (exact, :mod:`youzhi.fta.importance`;
     from the cut sets, with ``occurrences``, for ``rare-event`` and ``mcub``) or None.
     """
@@ -175,7 +175,8 @@ def analyze(tree: FaultTree, *, method: str = "bdd", cutoff: float | None = None
     elif method == "mcub":
         p_top = float(cutsets.mcub(mcs, probs))
     cut = {"count": int(mcs.count), "by_order": {int(k): int(v) for k, v in dict(mcs.by_order).items()},
-           "top": [{"events": sorted(s), "probability": float(q)} for s, q in mcs.top(n_top, probs)]}
+           "top": [{"events": sorted(s), "probability": float(q)} for s, q in mcs.top(n_top, probs)],
+           "max_order": max_order, "cutoff": cutoff}
     imp = None
     if importance and method in ("rare-event", "mcub"):
         from youzhi.fta.importance import rare_event_importance
