@@ -231,7 +231,7 @@ BIG = {"cea9601.xml", "das9701.xml", "edf9204.xml"}
 # bound already at 2.5e-9 (P(top) is about 1e-5). MOCUS: no cut set of order <= 2 (5.3 s);
 # order <= 3 does not finish in 15 min.
 # 2026-12-03, third session: its minimal cut sets within an order limit come from a BDD built
-# within the limit (``top AND at most K events``): order <= 4 in about 12 s, tested below. The
+# within the limit (``top AND at most K events``): order <= 4 in about 10 s, tested below. The
 # exact probability is still out of reach.
 NOT_ANSWERED = {"nus9601.xml": "more than 30 million BDD nodes with every ordering tried (over 150 s)"}
 
