@@ -119,6 +119,20 @@ def test_cut_sets_within_limits_equal_brute_force(case, data):
 
 
 @SETTINGS
+@given(trees(max_events=8, max_gates=10), st.none() | st.integers(1, 4))
+def test_compiled_minimal_solutions_equal_the_python_twin(case, k):
+    from youzhi.fta.cutsets import _zbdd_from_bdd
+    from youzhi.fta.modules import whole_bdd
+
+    g, top, probs, houses = case
+    bdd = whole_bdd(g, top, house_states=houses)
+    z1, r1 = _zbdd_from_bdd(bdd, False, k)
+    z2, r2 = _zbdd_from_bdd(bdd, False, k, compiled=False)
+    assert set(z1.iter_sets(r1)) == set(z2.iter_sets(r2))
+    assert z1.by_order(r1) == z2.by_order(r2)
+
+
+@SETTINGS
 @given(trees())
 def test_top_k_and_approximations_by_enumeration(case):
     g, top, probs, houses = case

@@ -54,7 +54,7 @@ from functools import cached_property
 from typing import Any
 
 from youzhi._results import Result
-from youzhi.errors import InputError, ModelError
+from youzhi.errors import ComputationError, InputError, ModelError
 from youzhi.fta.bdd import FALSE, TRUE, Bdd, _children, _postorder
 
 EMPTY = 0   # ZBDD terminal: the empty family
@@ -252,7 +252,11 @@ def _all_false_values(bdd: Bdd):
     return value
 
 
-def _zbdd_from_bdd(bdd: Bdd, prime: bool, max_order: int | None) -> tuple[Zbdd, int]:
+def _zbdd_from_bdd(bdd: Bdd, prime: bool, max_order: int | None, compiled: bool = True) -> tuple[Zbdd, int]:
+    """The ZBDD of the minimal cut sets (or prime implicants) of ``bdd`` within ``max_order``:
+    minimal cut sets by the numba kernel unless ``compiled=False`` (the plain-Python twin)."""
+    if compiled and not prime:
+        return _minimal_solutions(bdd, max_order)
     z = Zbdd(bdd.variables)
     memo: dict = {}
     lv, hi, lo = bdd._level, bdd._high, bdd._low
@@ -287,6 +291,41 @@ def _zbdd_from_bdd(bdd: Bdd, prime: bool, max_order: int | None) -> tuple[Zbdd, 
 
     root = rec(bdd.root, unlimited if max_order is None else int(max_order))
     return z, root
+
+
+def _minimal_solutions(bdd: Bdd, max_order: int | None) -> tuple[Zbdd, int]:
+    """Minimal cut sets of ``bdd`` by :func:`youzhi.fta._zbdd_kernels.minimal_solutions`."""
+    import numpy as np
+
+    from youzhi.fta import _zbdd_kernels as zk
+
+    level, high, low = (np.asarray(a, dtype=np.int64) for a in (bdd._level, bdd._high, bdd._low))
+    level[0] = 0
+    cap = 1 << 16
+    while True:
+        zv, zh, zl = np.empty(cap, np.int64), np.zeros(cap, np.int64), np.zeros(cap, np.int64)
+        zv[:2] = 2 * len(bdd.variables) + 2
+        zempty = np.zeros(cap, np.bool_)
+        zempty[BASE] = True
+        meta = np.array([2], np.int64)
+        table = np.zeros(2 * cap, np.int64)
+        cache = np.full((1 << 18, 3), -1, np.int64)
+        root = zk.minimal_solutions(level, high, low, int(bdd.root), -1 if max_order is None else int(max_order),
+                                    zv, zh, zl, zempty, meta, table, cache)
+        if root >= 0:
+            break
+        if root == -2:
+            raise ComputationError("cut sets: the ZBDD recursion passed its stack (please report this tree)")
+        cap *= 4
+    z = Zbdd(bdd.variables)
+    n = int(meta[0])
+    var, hi, lo = zv[2:n].tolist(), zh[2:n].tolist(), zl[2:n].tolist()
+    z.var.extend(var)
+    z.high.extend(hi)
+    z.low.extend(lo)
+    z._holds_empty.extend(zempty[2:n].tolist())
+    z._unique.update(zip(zip(var, hi, lo), range(2, n)))
+    return z, int(root)
 
 
 # -- results ---------------------------------------------------------------------------------
