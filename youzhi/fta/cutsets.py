@@ -301,6 +301,8 @@ def _minimal_solutions(bdd: Bdd, max_order: int | None) -> tuple[Zbdd, int]:
 
     level, high, low = (np.asarray(a, dtype=np.int64) for a in (bdd._level, bdd._high, bdd._low))
     level[0] = 0
+    if max_order is not None and max_order >= len(bdd.variables):
+        max_order = None  # no set is longer: the same family, and one column of the memo, not K + 2
     cap = 1 << 16
     while True:
         zv, zh, zl = np.empty(cap, np.int64), np.zeros(cap, np.int64), np.zeros(cap, np.int64)

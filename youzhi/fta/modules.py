@@ -566,9 +566,10 @@ _CUTOFF_STEPS = 64
 
 
 def cut_set_limits(names, max_order: int | None, cutoff: float | None,
-                   probabilities: Mapping[str, float] | None) -> tuple:
+                   probabilities: Mapping[str, float] | None) -> tuple | None:
     """``(max_count, weights, budget)`` for :meth:`ArrayBdd.at_most`: at most ``max_order``
-    events, and a product of probabilities of at least ``cutoff``, loosened to integers.
+    events, and a product of probabilities of at least ``cutoff``, loosened to integers (None
+    when neither limits anything).
 
     An event's weight is ``-ln p`` in steps of ``-ln(cutoff) / 64``, rounded down, so every
     set with probability ``>= cutoff`` is within the budget of 64 (a set a little below the
@@ -577,11 +578,13 @@ def cut_set_limits(names, max_order: int | None, cutoff: float | None,
 
     Examples
     --------
-    >>> cut_set_limits(["a", "b"], 3, 1e-4, {"a": 0.01, "b": 0.5})
-    (3, {'a': 31, 'b': 4}, 64)
+    >>> cut_set_limits(["a", "b"], 1, 1e-4, {"a": 0.01, "b": 0.5})
+    (1, {'a': 31, 'b': 4}, 64)
     """
+    if max_order is not None and max_order >= len(names):
+        max_order = None  # no set is longer
     if cutoff is None or cutoff <= 0.0:
-        return max_order, None, 0
+        return None if max_order is None else (max_order, None, 0)
     over = _CUTOFF_STEPS + 1
     if cutoff >= 1.0:
         return max_order, {e: 0 if probabilities[e] >= 1.0 else over for e in names}, 0
