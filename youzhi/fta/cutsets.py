@@ -56,6 +56,7 @@ from typing import Any
 from youzhi._results import Result
 from youzhi.errors import ComputationError, InputError, ModelError
 from youzhi.fta.bdd import FALSE, TRUE, Bdd, _children, _postorder
+from youzhi.fta.fastbdd import MAX_NODES
 
 EMPTY = 0   # ZBDD terminal: the empty family
 BASE = 1    # ZBDD terminal: the family holding only the empty set
@@ -431,7 +432,7 @@ def minimal_cut_sets(graph, top: str, *, method: str = "zbdd", max_order: int | 
                      cutoff: float | None = None, probabilities: Mapping[str, float] | None = None,
                      house_states: Mapping[str, bool] | None = None,
                      prime_implicants: bool = False, ordering: str | None = None,
-                     max_nodes: int = 30_000_000) -> CutSetResult:
+                     max_nodes: int = MAX_NODES) -> CutSetResult:
     """Minimal cut sets of ``top`` in ``graph`` (prime implicants on request).
 
     Parameters

@@ -25,6 +25,7 @@ from youzhi.errors import ComputationError
 
 TRUE = 0
 FALSE = 1
+MAX_NODES = 30_000_000  # the default node limit of every BDD the fault-tree analyses build
 
 
 class ArrayBdd:
@@ -41,7 +42,7 @@ class ArrayBdd:
         Initial size of the node arrays.
     """
 
-    def __init__(self, n_vars: int, max_nodes: int = 30_000_000, capacity: int = 1 << 16) -> None:
+    def __init__(self, n_vars: int, max_nodes: int = MAX_NODES, capacity: int = 1 << 16) -> None:
         from youzhi.fta import _kernels
 
         self._k = _kernels

@@ -43,6 +43,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from youzhi.errors import ComputationError, InputError
+from youzhi.fta.fastbdd import MAX_NODES
 from youzhi.fta.preprocess import BooleanGraph
 
 
@@ -307,7 +308,7 @@ class ModularBdd:
         self._n_ext = int(n_ext)
 
     @classmethod
-    def from_tree(cls, graph, top: str, house_states=None, max_nodes: int = 30_000_000,
+    def from_tree(cls, graph, top: str, house_states=None, max_nodes: int = MAX_NODES,
                   decompose: bool = True, ordering: str | None = None) -> "ModularBdd":
         """Preprocess, decompose into modules (unless ``decompose=False``), compile each module.
 
@@ -532,7 +533,7 @@ def _finish(steps):
             return stop.value
 
 
-def whole_bdd(graph, top: str, house_states=None, max_nodes: int = 30_000_000, *,
+def whole_bdd(graph, top: str, house_states=None, max_nodes: int = MAX_NODES, *,
               max_order: int | None = None, cutoff: float | None = None,
               probabilities: Mapping[str, float] | None = None, ordering: str | None = None):
     """The un-decomposed top event as a :class:`youzhi.fta.bdd.Bdd` (for cut sets), built fast.

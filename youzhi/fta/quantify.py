@@ -47,13 +47,11 @@ from youzhi._random import SeedLike, block_seeds, seed_repr
 from youzhi._results import Result
 from youzhi.errors import ComputationError, InputError, ModelError, YouzhiWarning
 from youzhi.fta import events as ev
+from youzhi.fta.fastbdd import MAX_NODES
 from youzhi.fta.model import FaultTree, house_states as _house_states
 
 METHODS = ("bdd", "mocus", "rare-event", "mcub")
 _BLOCK = 4096
-
-
-MAX_NODES = 30_000_000
 
 
 def _bdd(tree: FaultTree, house_states: Mapping[str, bool] | None, max_nodes: int = MAX_NODES):
@@ -79,9 +77,10 @@ class FaultTreeResult(Result):
     """What ``youzhi fta analyze`` prints: probability, cut sets and (optionally) importance.
 
     ``cut_sets`` = {``count``, ``by_order`` (order -> count), ``top`` (most probable first:
-    {``events``, ``probability``}), ``max_order`` and ``cutoff`` (the limits, or None)}; ``importance`` = {event: {``birnbaum``, ``criticality``,
-    ``diagnostic``, ``fussell_vesely``, ``raw``, ``rrw``}} (exact, :mod:`youzhi.fta.importance`;
-    from the cut sets, with ``occurrences``, for ``rare-event`` and ``mcub``) or None.
+    {``events``, ``probability``}), ``max_order`` and ``cutoff`` (the limits, or None)};
+    ``importance`` = {event: {``birnbaum``, ``criticality``, ``diagnostic``, ``fussell_vesely``,
+    ``raw``, ``rrw``}} (exact, :mod:`youzhi.fta.importance`; from the cut sets, with
+    ``occurrences``, for ``rare-event`` and ``mcub``) or None.
     """
 
     top_event: str
@@ -123,8 +122,8 @@ def analyze(tree: FaultTree, *, method: str = "bdd", cutoff: float | None = None
         Number of most probable cut sets listed.
     max_nodes : int
         Most BDD nodes held for the probability and for the cut sets (each node about 60 bytes;
-        exact importance keeps its own default).
-        Past it a :class:`~youzhi.errors.ComputationError` says what else to try. A tree whose
+        exact importance keeps its own default). Past it a
+        :class:`~youzhi.errors.ComputationError` says what else to try. A tree whose
         exact probability is out of reach still has its cut sets within a ``max_order`` or
         ``cutoff``, and ``rare-event`` or ``mcub`` from them.
 
