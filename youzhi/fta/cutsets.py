@@ -257,7 +257,7 @@ def _zbdd_from_bdd(bdd: Bdd, prime: bool, max_order: int | None, compiled: bool 
     """The ZBDD of the minimal cut sets (or prime implicants) of ``bdd`` within ``max_order``:
     minimal cut sets by the numba kernel unless ``compiled=False`` (the plain-Python twin)."""
     if compiled and not prime:
-        return _minimal_solutions(bdd, max_order)
+        return _minimal_solutions(bdd.variables, bdd._level, bdd._high, bdd._low, bdd.root, max_order)
     z = Zbdd(bdd.variables)
     memo: dict = {}
     lv, hi, lo = bdd._level, bdd._high, bdd._low
@@ -294,33 +294,35 @@ def _zbdd_from_bdd(bdd: Bdd, prime: bool, max_order: int | None, compiled: bool 
     return z, root
 
 
-def _minimal_solutions(bdd: Bdd, max_order: int | None) -> tuple[Zbdd, int]:
-    """Minimal cut sets of ``bdd`` by :func:`youzhi.fta._zbdd_kernels.minimal_solutions`."""
+def _minimal_solutions(variables, level, high, low, root: int, max_order: int | None) -> tuple[Zbdd, int]:
+    """Minimal cut sets of the BDD given as arrays (those of
+    :func:`youzhi.fta.modules.whole_bdd_arrays`) by
+    :func:`youzhi.fta._zbdd_kernels.minimal_solutions`."""
     import numpy as np
 
     from youzhi.fta import _zbdd_kernels as zk
 
-    level, high, low = (np.asarray(a, dtype=np.int64) for a in (bdd._level, bdd._high, bdd._low))
+    level, high, low = (np.array(a, dtype=np.int64) for a in (level, high, low))
     level[0] = 0
-    if max_order is not None and max_order >= len(bdd.variables):
+    if max_order is not None and max_order >= len(variables):
         max_order = None  # no set is longer: the same family, and one column of the memo, not K + 2
     cap = 1 << 16
     while True:
         zv, zh, zl = np.empty(cap, np.int64), np.zeros(cap, np.int64), np.zeros(cap, np.int64)
-        zv[:2] = 2 * len(bdd.variables) + 2
+        zv[:2] = 2 * len(variables) + 2
         zempty = np.zeros(cap, np.bool_)
         zempty[BASE] = True
         meta = np.array([2], np.int64)
         table = np.zeros(2 * cap, np.int64)
         cache = np.full((1 << 18, 3), -1, np.int64)
-        root = zk.minimal_solutions(level, high, low, int(bdd.root), -1 if max_order is None else int(max_order),
-                                    zv, zh, zl, zempty, meta, table, cache)
-        if root >= 0:
+        z_root = zk.minimal_solutions(level, high, low, int(root), -1 if max_order is None else int(max_order),
+                                      zv, zh, zl, zempty, meta, table, cache)
+        if z_root >= 0:
             break
-        if root == -2:
+        if z_root == -2:
             raise ComputationError("cut sets: the ZBDD recursion passed its stack (please report this tree)")
         cap *= 4
-    z = Zbdd(bdd.variables)
+    z = Zbdd(tuple(variables))
     n = int(meta[0])
     var, hi, lo = zv[2:n].tolist(), zh[2:n].tolist(), zl[2:n].tolist()
     z.var.extend(var)
@@ -328,7 +330,7 @@ def _minimal_solutions(bdd: Bdd, max_order: int | None) -> tuple[Zbdd, int]:
     z.low.extend(lo)
     z._holds_empty.extend(zempty[2:n].tolist())
     z._unique.update(zip(zip(var, hi, lo), range(2, n)))
-    return z, int(root)
+    return z, int(z_root)
 
 
 # -- results ---------------------------------------------------------------------------------
@@ -456,7 +458,7 @@ def minimal_cut_sets(graph, top: str, *, method: str = "zbdd", max_order: int | 
     ordering : str, optional
         ZBDD only: the variable-order heuristic of the BDD (one of
         :data:`youzhi.fta.modules.ORDERINGS`; default: the best of them). With ``max_order`` or
-        ``cutoff`` the BDD is built within those limits (:func:`youzhi.fta.modules.whole_bdd`).
+        ``cutoff`` the BDD is built within those limits (:func:`youzhi.fta.modules.whole_bdd_arrays`).
     max_nodes : int
         ZBDD only: the most BDD nodes held (:class:`~youzhi.errors.ComputationError` past it).
     """
@@ -469,13 +471,16 @@ def minimal_cut_sets(graph, top: str, *, method: str = "zbdd", max_order: int | 
             orders[len(s)] += 1
         return CutSetResult(len(sets), dict(sorted(orders.items())), "mocus", max_order, cutoff,
                             any(x.startswith("~") for s in sets for x in s), probabilities, _ListFamily(sets))
-    from youzhi.fta.modules import whole_bdd
+    from youzhi.fta.modules import whole_bdd_arrays
 
-    # the limits bound positive events only: prime implicants, with negative ones, are built whole
     bound = _cutoff_bound(cutoff)
-    limits = {} if prime_implicants else dict(max_order=max_order, cutoff=bound, probabilities=probabilities)
-    bdd = whole_bdd(graph, top, house_states=house_states, max_nodes=max_nodes, ordering=ordering, **limits)
-    z, root = _zbdd_from_bdd(bdd, prime_implicants, max_order)
+    if prime_implicants:  # the limits bound positive events only: with negative ones, built whole
+        arrays = whole_bdd_arrays(graph, top, house_states, max_nodes, ordering=ordering)
+        z, root = _zbdd_from_bdd(Bdd.from_arrays(*arrays, max_nodes=max_nodes), True, max_order)
+    else:
+        arrays = whole_bdd_arrays(graph, top, house_states, max_nodes, max_order=max_order, cutoff=bound,
+                                  probabilities=probabilities, ordering=ordering)
+        z, root = _minimal_solutions(*arrays, max_order)
     if cutoff is not None:
         lit_p = z._literal_p([float(probabilities[v]) for v in z.variables])
         root = z.filter_at_least(root, bound, lit_p)

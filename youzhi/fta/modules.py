@@ -533,14 +533,25 @@ def _finish(steps):
             return stop.value
 
 
-def whole_bdd(graph, top: str, house_states=None, max_nodes: int = MAX_NODES, *,
-              max_order: int | None = None, cutoff: float | None = None,
-              probabilities: Mapping[str, float] | None = None, ordering: str | None = None):
+def whole_bdd(graph, top: str, house_states=None, max_nodes: int = MAX_NODES):
     """The un-decomposed top event as a :class:`youzhi.fta.bdd.Bdd` (for cut sets), built fast.
 
     The graph is preprocessed and compiled by the array manager with the ordering heuristics
-    of :class:`ModularBdd`, then handed over to the pure-Python manager, whose ``variables``
-    are in BDD order (the events the function does not depend on come last).
+    of :class:`ModularBdd` (:func:`whole_bdd_arrays`), then handed over to the pure-Python
+    manager, whose ``variables`` are in BDD order (the events the function does not depend on
+    come last).
+    """
+    from youzhi.fta.bdd import Bdd
+
+    return Bdd.from_arrays(*whole_bdd_arrays(graph, top, house_states, max_nodes), max_nodes=max_nodes)
+
+
+def whole_bdd_arrays(graph, top: str, house_states=None, max_nodes: int = MAX_NODES, *,
+                     max_order: int | None = None, cutoff: float | None = None,
+                     probabilities: Mapping[str, float] | None = None, ordering: str | None = None):
+    """``(variables, level, high, low, root)``: the un-decomposed top event compiled by the array
+    manager, its nodes compacted (node 0 the terminal, children first, ``level`` indexing
+    ``variables``, which are in BDD order with the events the function does not depend on last).
 
     With ``max_order`` or ``cutoff`` (and ``probabilities``) the BDD is of ``top AND limits``
     (:func:`cut_set_limits`), not of the top event. It has the same minimal cut sets within the
@@ -549,8 +560,6 @@ def whole_bdd(graph, top: str, house_states=None, max_nodes: int = MAX_NODES, *,
     order <= 4 in one of a few thousand. Use it for cut sets only. ``ordering`` (one of
     :data:`ORDERINGS`) fixes the variable-order heuristic (default: the best of them).
     """
-    from youzhi.fta.bdd import Bdd
-
     prep = _Prepared(graph, top, house_states, decompose=False)
     limits = None
     if max_order is not None or cutoff is not None:
@@ -560,7 +569,7 @@ def whole_bdd(graph, top: str, house_states=None, max_nodes: int = MAX_NODES, *,
     level, high, low, root = mgr.compact(nodes, roots)
     in_order = [prep.names[c] for c in levels]
     rest = [name for name in prep.names if name not in set(in_order)]
-    return Bdd.from_arrays(in_order + rest, level, high, low, int(root[0]), max_nodes=max_nodes)
+    return tuple(in_order + rest), level, high, low, int(root[0])
 
 
 _CUTOFF_STEPS = 64
