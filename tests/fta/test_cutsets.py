@@ -151,10 +151,12 @@ def test_a_set_at_the_cut_off_is_kept_by_both_methods():
     g = nx.DiGraph()
     g.add_node("top", kind="gate", op="and")
     g.add_node("any", kind="gate", op="or")
-    for i, e in enumerate("abc"):
+    for e in "abc":
         g.add_node(e, kind="basic")
-    g.add_edge("top", "a", index=0), g.add_edge("top", "b", index=1)
-    g.add_edge("any", "top", index=0), g.add_edge("any", "c", index=1)
+    g.add_edge("top", "a", index=0)
+    g.add_edge("top", "b", index=1)
+    g.add_edge("any", "top", index=0)
+    g.add_edge("any", "c", index=1)
     p = {"a": 0.1, "b": 0.2, "c": 0.0}
     for method in ("zbdd", "mocus"):
         assert minimal_cut_sets(g, "top", cutoff=0.1 * 0.2, probabilities=p, method=method).count == 1
