@@ -62,6 +62,19 @@ def test_exact_measures_by_conditioning(case):
             assert _close(m["raw"], inf_or_nan(P1))
 
 
+def test_an_event_in_every_cut_set_has_an_infinite_risk_reduction_worth():
+    # top = a AND b AND c: P(top | not e) = 0 for each; from P - p B it was about 1e-16 P
+    g = nx.DiGraph()
+    g.add_node("top", kind="gate", op="and")
+    probs = {"a": 0.3, "b": 0.7, "c": 0.123456789}
+    for i, e in enumerate(probs):
+        g.add_node(e, kind="basic")
+        g.add_edge("top", e, index=i)
+    res = importance(g, "top", probs)
+    assert all(m["rrw"] == math.inf for m in res.measures.values())
+    assert res.measures["c"]["raw"] == pytest.approx(1 / 0.123456789, rel=1e-15)
+
+
 @SETTINGS
 @given(trees(max_events=5))
 def test_rare_event_measures_by_enumerated_sums(case):

@@ -157,10 +157,22 @@ def importance(graph, top: str, probabilities: Mapping[str, float], *,
             rest = _onset(z, root, 2 * j, {})
             unions[column[name]] = qvec[j] * bdd.edge_probability(_union_bdd(bdd, z, rest, conv), qvec, pmemo)
     out = {}
+    P = float(P)
     for j, name in enumerate(modular.variables):
         p, b = float(pvec[j]), float(B[j])
-        out[name] = _measures(float(P), p, float(P) + (1.0 - p) * b, float(P) - p * b, unions[j])
-    return ImportanceResult(float(P), "bdd", out)
+        P1, P0 = P + (1.0 - p) * b, P - p * b
+        # far below P these differences cancel (an event every cut set holds has P0 = 0, not
+        # about 1e-16 P): condition on the event instead, one more pass over the BDD
+        if P1 <= _CONDITION_BELOW * P:
+            P1 = modular.conditional(probabilities, name, True)
+        if P0 <= _CONDITION_BELOW * P:
+            P0 = modular.conditional(probabilities, name, False)
+        out[name] = _measures(P, p, P1, P0, unions[j])
+    return ImportanceResult(P, "bdd", out)
+
+
+# a conditional probability below this fraction of P(top) is computed by conditioning
+_CONDITION_BELOW = 1e-6
 
 
 def rare_event_importance(cut_sets: CutSetResult, probabilities: Mapping[str, float]) -> ImportanceResult:
