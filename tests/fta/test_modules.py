@@ -4,6 +4,8 @@ The truth is tests/fta/_random_trees.py: every state of the basic events, each c
 its textbook definition, nothing from youzhi.fta's analysis code.
 """
 
+from unittest import mock
+
 import networkx as nx
 import numpy as np
 import pytest
@@ -11,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.fta._random_trees import brute_probability, trees, truth
-from youzhi.fta import _kernels
+from youzhi.fta import _kernels, modules
 from youzhi.fta.modules import (
     ModularBdd,
     find_modules,
@@ -285,3 +287,22 @@ def test_at_most_is_the_count_and_weight_limit(case):
     expected = np.prod(np.where(S, p, 1 - p), axis=1)[ok].sum()
     assert m.probability(f, p) == pytest.approx(expected, abs=1e-12)
 
+
+def test_ordering_trials_do_not_count_the_limits_nodes():
+    # the limits (at most 3 of 300 events, a cut-off) take 1,189 nodes and the gates 1,289 more:
+    # within a trial budget of 1,500 every trial used to stall, and the last ordering was
+    # resumed; now the limits are not counted, and the first ordering's trial finishes
+    g = nx.DiGraph()
+    g.add_node("top", kind="gate", op="or")
+    for i in range(100):
+        g.add_node(f"g{i}", kind="gate", op="and")
+        g.add_edge("top", f"g{i}", index=i)
+        for j in range(3):
+            g.add_node(f"e{i}_{j}", kind="basic")
+            g.add_edge(f"g{i}", f"e{i}_{j}", index=j)
+    probs = {n: 0.01 for n, d in g.nodes(data=True) if d["kind"] == "basic"}
+    prep = modules._Prepared(g, "top", None, decompose=False)
+    limits = modules.cut_set_limits(prep.names, 3, 1e-6, probs)
+    with mock.patch.object(modules, "_TRIAL_NODES", 1500):
+        *_, ordering = modules._portfolio(prep, None, 10**6, limits)
+    assert ordering == modules.ORDERINGS[0]

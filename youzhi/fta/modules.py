@@ -429,7 +429,8 @@ class _Prepared:
 
         ``limits`` = ``(max_count, weights, budget)`` (an undecomposed graph only; see
         :meth:`ArrayBdd.at_most`, weights by basic-event name or None) compiles, instead of the
-        top event ``f``, ``f AND A`` with ``A = at_most(...)``. A gate whose BDD took more than
+        top event ``f``, ``f AND A`` with ``A = at_most(...)`` (whose nodes ``max_nodes`` does not
+        count, so that ordering trials compare the gates' growth). A gate whose BDD took more than
         :data:`_LIMIT_AFTER` new nodes is replaced by its AND with ``A``: a function that equals
         it wherever ``A`` holds, so every gate above does too, whatever its connective.
         """
@@ -448,7 +449,9 @@ class _Prepared:
         if limits is not None and tree:
             count, weight, budget = limits
             w = None if weight is None else [weight[names[c]] for c in levels]
-            allowed = yield from _retrying(mgr, 0.0, lambda: mgr.at_most(count, w, budget))
+            room, mgr.max_nodes = mgr.max_nodes, max(mgr.max_nodes, MAX_NODES)
+            allowed = mgr.at_most(count, w, budget)
+            mgr.max_nodes = room + mgr.n_nodes  # the limits' own nodes do not count against max_nodes
 
         def gate(g: int, value: dict) -> int:
             before = mgr.n_nodes
@@ -520,7 +523,7 @@ def _portfolio(prep: _Prepared, ordering: str | None, max_nodes: int, limits: tu
         raise ComputationError(f"BDD: more than {max_nodes} nodes (max_nodes) with every variable ordering - "
                                "raise max_nodes to allow more memory")
     _, best, mgr, steps = best
-    mgr.max_nodes = max_nodes
+    mgr.max_nodes += max_nodes - _TRIAL_NODES  # (keeps what steps added for the limits)
     return (*_finish(steps), best)
 
 
