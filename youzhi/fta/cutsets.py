@@ -13,7 +13,10 @@ RESS 40, 1993) as SCRAM does it. For ``f = x f1 + ~x f0``:
   For a coherent tree both are the same family.
 
 An order limit is applied inside the recursion (memoized per remaining order), a probability
-cut-off by a ZBDD filter that prunes whole sub-families by their most probable member.
+cut-off by a ZBDD filter that prunes whole sub-families by their most probable member. Within
+an order or a cut-off the BDD is built within them (:func:`youzhi.fta.modules.whole_bdd_arrays`),
+and a coherent tree needs no BDD at all: its cut sets are found gate by gate
+(:mod:`youzhi.fta.bottom_up`, as SCRAM and XFTA do), which is far cheaper at low orders.
 
 MOCUS. A bottom-up MOCUS over the gates in negation normal form, with subsumption at each
 gate and the same cut-offs applied to partial products. For a coherent tree it returns the
@@ -322,15 +325,28 @@ def _minimal_solutions(variables, level, high, low, root: int, max_order: int | 
         if z_root == -2:
             raise ComputationError("cut sets: the ZBDD recursion passed its stack (please report this tree)")
         cap *= 4
+    return _zbdd_of_arrays(variables, zv, zh, zl, zempty, int(meta[0]), int(z_root))
+
+
+def _zbdd_of_arrays(variables, zv, zh, zl, zempty, n: int, root: int) -> tuple[Zbdd, int]:
+    """``(zbdd, root)``: the family at ``root`` of the kernels' node arrays (nodes ``2 .. n - 1``,
+    children first) as a :class:`Zbdd` holding only the nodes below ``root``."""
+    import numpy as np
+
+    from youzhi.fta._zbdd_kernels import reachable
+
+    nodes = np.flatnonzero(reachable(root, zh, zl, n))
+    index = np.zeros(n, np.int64)
+    index[nodes] = np.arange(len(nodes))
+    inner = nodes[2:]
+    var, hi, lo = zv[inner].tolist(), index[zh[inner]].tolist(), index[zl[inner]].tolist()
     z = Zbdd(tuple(variables))
-    n = int(meta[0])
-    var, hi, lo = zv[2:n].tolist(), zh[2:n].tolist(), zl[2:n].tolist()
     z.var.extend(var)
     z.high.extend(hi)
     z.low.extend(lo)
-    z._holds_empty.extend(zempty[2:n].tolist())
-    z._unique.update(zip(zip(var, hi, lo), range(2, n)))
-    return z, int(z_root)
+    z._holds_empty.extend(zempty[inner].tolist())
+    z._unique.update(zip(zip(var, hi, lo), range(2, len(nodes))))
+    return z, int(index[root])
 
 
 # -- results ---------------------------------------------------------------------------------
@@ -458,9 +474,12 @@ def minimal_cut_sets(graph, top: str, *, method: str = "zbdd", max_order: int | 
     ordering : str, optional
         ZBDD only: the variable-order heuristic of the BDD (one of
         :data:`youzhi.fta.modules.ORDERINGS`; default: the best of them). With ``max_order`` or
-        ``cutoff`` the BDD is built within those limits (:func:`youzhi.fta.modules.whole_bdd_arrays`).
+        ``cutoff`` the BDD is built within those limits (:func:`youzhi.fta.modules.whole_bdd_arrays`);
+        without an ``ordering`` a coherent tree is first tried gate by gate, with no BDD
+        (:func:`youzhi.fta.bottom_up.bottom_up_cut_sets`, up to its own node limit).
     max_nodes : int
-        ZBDD only: the most BDD nodes held (:class:`~youzhi.errors.ComputationError` past it).
+        ZBDD only: the most BDD (or ZBDD) nodes held (:class:`~youzhi.errors.ComputationError`
+        past it).
     """
     _check(max_order, cutoff, probabilities, method)
     if method == "mocus":
@@ -478,9 +497,17 @@ def minimal_cut_sets(graph, top: str, *, method: str = "zbdd", max_order: int | 
         arrays = whole_bdd_arrays(graph, top, house_states, max_nodes, ordering=ordering)
         z, root = _zbdd_from_bdd(Bdd.from_arrays(*arrays, max_nodes=max_nodes), True, max_order)
     else:
-        arrays = whole_bdd_arrays(graph, top, house_states, max_nodes, max_order=max_order, cutoff=bound,
-                                  probabilities=probabilities, ordering=ordering)
-        z, root = _minimal_solutions(*arrays, max_order)
+        found = None
+        if ordering is None and (max_order is not None or cutoff is not None):
+            from youzhi.fta.bottom_up import BOTTOM_UP_NODES, bottom_up_cut_sets
+
+            found = bottom_up_cut_sets(graph, top, house_states, max_order=max_order, cutoff=bound,
+                                       probabilities=probabilities, max_nodes=min(max_nodes, BOTTOM_UP_NODES))
+        if found is None:  # not coherent, or too many sets on the way: from the BDD within the limits
+            arrays = whole_bdd_arrays(graph, top, house_states, max_nodes, max_order=max_order, cutoff=bound,
+                                      probabilities=probabilities, ordering=ordering)
+            found = _minimal_solutions(*arrays, max_order)
+        z, root = found
     if cutoff is not None:
         lit_p = z._literal_p([float(probabilities[v]) for v in z.variables])
         root = z.filter_at_least(root, bound, lit_p)
