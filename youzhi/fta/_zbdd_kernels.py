@@ -311,10 +311,12 @@ def _product(f, g, k, b, disjoint, w, best, zv, zh, zl, zempty, meta, table, cac
     k1 = k - 1 if k < UNLIMITED else k
     b1 = b - w[v >> 1] if b < UNLIMITED else b
     if vf < vg:  # f = v f1 + f0: v (f1 g) + f0 g
-        high = EMPTY if b1 < 0 else _product(zh[f], g, k1, b1, disjoint, w, best, zv, zh, zl, zempty, meta, table, cache)
+        high = EMPTY if b1 < 0 else _product(zh[f], g, k1, b1, disjoint, w, best, zv, zh, zl, zempty, meta, table,
+                                             cache)
         low = _product(zl[f], g, k, b, disjoint, w, best, zv, zh, zl, zempty, meta, table, cache)
     elif vf > vg:
-        high = EMPTY if b1 < 0 else _product(f, zh[g], k1, b1, disjoint, w, best, zv, zh, zl, zempty, meta, table, cache)
+        high = EMPTY if b1 < 0 else _product(f, zh[g], k1, b1, disjoint, w, best, zv, zh, zl, zempty, meta, table,
+                                             cache)
         low = _product(f, zl[g], k, b, disjoint, w, best, zv, zh, zl, zempty, meta, table, cache)
     else:  # v (f1 g1 + f1 g0 + f0 g1) + f0 g0
         high = EMPTY
