@@ -36,7 +36,7 @@ def test_coherent_cut_sets_within_limits_equal_brute_force(case, data):
     got = _sets(found)
     # every set within the limits, and beyond them only sets a little below the cut-off
     assert expected <= got
-    assert all(set_probability(s, probs) < cut for s in got - expected)
+    assert all(cut is not None and set_probability(s, probs) < cut for s in got - expected)
 
 
 def test_a_repeated_at_least_input_counts_twice():
