@@ -7,6 +7,7 @@ to all 2**n states of the basic events; nothing from youzhi.fta's analysis code 
 from __future__ import annotations
 
 import itertools
+import math
 
 import networkx as nx
 import numpy as np
@@ -115,3 +116,19 @@ def brute_prime_implicants(graph, top, names, houses=None):
         if np.all(t[mask]):
             implicants.append(frozenset(n if c else "~" + n for n, c in zip(names, cube) if c is not None))
     return {c for c in implicants if not any(o < c for o in implicants)}
+
+
+def draw_limits(data, sets, probs):
+    """``(max_order, cutoff)`` for the minimal solutions ``sets``: each None or a limit, the
+    cut-off often exactly at a set's probability or just below it (the boundary cases)."""
+    k = data.draw(st.none() | st.integers(1, 4), label="max_order")
+    qs = sorted({_probability(s, probs) for s in sets if _probability(s, probs) > 0})
+    if qs and data.draw(st.booleans(), label="cut-off at a cut set"):
+        cut = data.draw(st.sampled_from(qs), label="q") * data.draw(st.sampled_from([1.0, 1 - 1e-9]))
+    else:
+        cut = data.draw(st.none() | st.floats(1e-12, 1.0), label="cutoff")
+    return k, cut
+
+
+def _probability(cut_set, probs):
+    return math.prod(probs[e] for e in cut_set)  # the tests' set_probability, to the last bit

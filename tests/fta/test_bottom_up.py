@@ -8,7 +8,7 @@ import networkx as nx
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.fta._random_trees import brute_minimal_solutions, trees
+from tests.fta._random_trees import brute_minimal_solutions, draw_limits, trees
 from youzhi.fta.bottom_up import bottom_up_cut_sets
 from youzhi.fta.cutsets import _cutoff_bound, minimal_cut_sets, set_probability
 
@@ -25,12 +25,7 @@ def test_coherent_cut_sets_within_limits_equal_brute_force(case, data):
     # cut-offs at a cut set's probability and just below it
     g, top, probs, houses = case
     full = brute_minimal_solutions(g, top, sorted(probs), houses)
-    k = data.draw(st.none() | st.integers(1, 4), label="max_order")
-    qs = sorted({set_probability(s, probs) for s in full if set_probability(s, probs) > 0})
-    if qs and data.draw(st.booleans(), label="cut-off at a cut set"):
-        cut = data.draw(st.sampled_from(qs), label="q") * data.draw(st.sampled_from([1.0, 1 - 1e-9]))
-    else:
-        cut = data.draw(st.none() | st.floats(1e-12, 1.0), label="cutoff")
+    k, cut = draw_limits(data, full, probs)
     found = bottom_up_cut_sets(g, top, houses, max_order=k, cutoff=_cutoff_bound(cut), probabilities=probs)
     expected = {s for s in full if (k is None or len(s) <= k) and (cut is None or set_probability(s, probs) >= cut)}
     got = _sets(found)

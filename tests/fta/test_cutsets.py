@@ -8,7 +8,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.fta._random_trees import COHERENT_OPS, brute_minimal_solutions, brute_prime_implicants, brute_probability, trees
+from tests.fta._random_trees import (
+    COHERENT_OPS,
+    brute_minimal_solutions,
+    brute_prime_implicants,
+    brute_probability,
+    draw_limits,
+    trees,
+)
 from youzhi.errors import InputError, ModelError
 from youzhi.fta import bottom_up, modules
 from youzhi.fta.modules import ORDERINGS
@@ -104,12 +111,7 @@ def test_cut_sets_within_limits_equal_brute_force(case, data):
     # just below a set's probability, and with negations in the tree
     g, top, probs, houses = case
     full = brute_minimal_solutions(g, top, _names(probs), houses)
-    k = data.draw(st.none() | st.integers(1, 4), label="max_order")
-    qs = sorted({set_probability(s, probs) for s in full if set_probability(s, probs) > 0})
-    if qs and data.draw(st.booleans(), label="cut-off at a cut set"):
-        cut = data.draw(st.sampled_from(qs), label="q") * data.draw(st.sampled_from([1.0, 1 - 1e-9]))
-    else:
-        cut = data.draw(st.none() | st.floats(1e-12, 1.0), label="cutoff")
+    k, cut = draw_limits(data, full, probs)
     ordering = data.draw(st.none() | st.sampled_from(ORDERINGS), label="ordering")
     # the BDD route also for coherent trees (which go gate by gate otherwise: test_bottom_up.py)
     with mock.patch.object(modules, "_LIMIT_AFTER", -1), \
