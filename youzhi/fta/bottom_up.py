@@ -5,8 +5,8 @@ minimal cut sets comes from its inputs' families (OR: their union; AND: their pr
 AT-LEAST: a row recurrence of both), made minimal and cut to the limits at once. A set
 beyond the limits cannot become a minimal cut set within them higher up, since the sets of a
 coherent tree only grow (and their probabilities only fall) on the way to the top. No BDD is
-built, so the cost follows the number of cut sets within the limits, not the size of the tree's
-BDD: for low orders it is far cheaper. A tree with a complemented event (non-coherent) is left
+built, so the cost follows the size of the gates' families within the limits, not the size of
+the tree's BDD: for low orders it is far cheaper. A tree with a complemented event (non-coherent) is left
 to the BDD route (:func:`youzhi.fta.modules.whole_bdd_arrays`).
 
 The operations are numba kernels (:mod:`youzhi.fta._zbdd_kernels`) over one node store.
