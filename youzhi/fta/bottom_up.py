@@ -9,7 +9,8 @@ built, so the cost follows the size of the gates' families within the limits, no
 the tree's BDD: for low orders it is far cheaper. A tree with a complemented event (non-coherent) is left
 to the BDD route (:func:`youzhi.fta.modules.whole_bdd_arrays`).
 
-The operations are numba kernels (:mod:`youzhi.fta._zbdd_kernels`) over one node store.
+The operations are numba kernels (:mod:`youzhi.fta._zbdd_kernels`) over one node store
+(:class:`youzhi.fta.cutsets._ZbddStore`).
 
 Examples
 --------
@@ -30,52 +31,11 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from youzhi.errors import ComputationError
-from youzhi.fta.cutsets import Zbdd, _zbdd_of_arrays
-from youzhi.fta.fastbdd import _pow2
+from youzhi.fta.cutsets import Zbdd, _grown, _zbdd_of_arrays, _ZbddStore
 
 # the most ZBDD nodes this route holds before the caller falls back to the BDD route
 BOTTOM_UP_NODES = 1 << 24
 _FIRST_CAPACITY = 1 << 16
-
-
-class _Store:
-    """The ZBDD node arrays and tables the kernels share; grown (x4) when full."""
-
-    def __init__(self, n_vars: int, capacity: int, max_nodes: int) -> None:
-        self.max_nodes = max_nodes
-        cap = min(capacity, max_nodes)
-        self.zv, self.zh, self.zl = np.empty(cap, np.int64), np.zeros(cap, np.int64), np.zeros(cap, np.int64)
-        self.zv[:2] = 2 * n_vars + 2  # terminals below every literal
-        self.zempty = np.zeros(cap, np.bool_)
-        self.zempty[1] = True
-        self.best = np.full((cap, 2), -1, np.int64)  # (fewest events, least weight) of a set; -1: unknown
-        self.best[0], self.best[1] = 1 << 40, 0  # the empty family has no set; {{}} the empty set
-        self.meta = np.array([2], np.int64)
-        self.table = np.zeros(_pow2(2 * cap), np.int64)  # masked, not taken modulo
-        self.cache = np.full((1 << 18, 4), -1, np.int64)
-        self.wcache = np.full((1 << 18, 3), -1, np.int64)
-
-    def grow(self) -> bool:
-        """Make room (False: ``max_nodes`` is reached)."""
-        from youzhi.fta._kernels import bdd_rehash
-
-        cap = self.zv.shape[0]
-        if cap >= self.max_nodes:
-            return False
-        new, n = min(4 * cap, self.max_nodes), int(self.meta[0])
-        for name in ("zv", "zh", "zl", "zempty", "best"):
-            old = getattr(self, name)
-            arr = np.full((new, *old.shape[1:]), -1 if name == "best" else 0, old.dtype)
-            arr[:n] = old[:n]
-            setattr(self, name, arr)
-        self.table = np.zeros(_pow2(2 * new), np.int64)
-        bdd_rehash(self.zv, self.zh, self.zl, n, self.table)
-        rows = min(1 << 22, _pow2(new))  # lossy caches as large as the store, up to 4 M entries
-        if rows > self.cache.shape[0]:
-            self.cache = np.full((rows, 4), -1, np.int64)
-            self.wcache = np.full((rows, 3), -1, np.int64)
-        return True
 
 
 def _coherent_postorder(bg, root: int) -> list[tuple[int, int, tuple[int, ...]]] | None:
@@ -134,18 +94,16 @@ def bottom_up_cut_sets(graph, top: str, house_states: Mapping[str, bool] | None 
         return None
     names = tuple(dfs_variable_order(graph, top))
     level = {name: j for j, name in enumerate(names)}
-    limits = cut_set_limits(names, max_order, cutoff, probabilities)
-    k, weights, b = (zk.UNLIMITED, None, zk.UNLIMITED) if limits is None else limits
-    k = zk.UNLIMITED if k is None else int(k)
-    if weights is None:
-        b = zk.UNLIMITED
+    count, weights, budget = cut_set_limits(names, max_order, cutoff, probabilities) or (None, None, None)
+    k = zk.UNLIMITED if count is None else int(count)
+    b = zk.UNLIMITED if weights is None else int(budget)
     w = np.array([0 if weights is None else weights[name] for name in names] or [0], np.int64)
-    store = _Store(len(names), _FIRST_CAPACITY, max_nodes)
+    store = _ZbddStore(len(names), _FIRST_CAPACITY, max_nodes)
     family = {0: zk.BASE, 1: zk.EMPTY}  # edge -> ZBDD root (events: positive edges only)
     support = {0: 0}  # node -> bit mask of the events it depends on
     for i, name in enumerate(bg.variables, start=1):
         lit = 2 * level[name]
-        family[2 * i] = zk.EMPTY if w[lit >> 1] > b or k == 0 else _call(store, zk._znode, lit, zk.BASE, zk.EMPTY)
+        family[2 * i] = zk.EMPTY if w[lit >> 1] > b or k == 0 else _grown(store, zk._znode, lit, zk.BASE, zk.EMPTY)
         support[i] = 1 << i
     if None in family.values():  # max_nodes below the number of events
         return None
@@ -158,24 +116,10 @@ def bottom_up_cut_sets(graph, top: str, house_states: Mapping[str, bool] | None 
             disjoint = disjoint and not union & mask
             union |= mask
         support[e >> 1] = union
-        family[e] = _call(store, zk.gate_family, atleast, children, disjoint, k, b, w, stack, caches=True)
+        family[e] = _grown(store, zk.gate_family, atleast, children, disjoint, k, b, w, stack,
+                           extra=("best", "cache", "wcache"))
         if family[e] is None:
             return None
     root = family[bg.root]
     return _zbdd_of_arrays(names, store.zv, store.zh, store.zl, store.zempty, int(store.meta[0]), root)
 
-
-def _call(store: _Store, kernel, *args, caches: bool = False) -> int | None:
-    """``kernel(*args, zv, zh, zl, zempty, meta, table)`` (then ``best, cache, wcache`` with
-    ``caches``), growing the store while it is full; None once it cannot grow."""
-    while True:  # the store's arrays are read again after each growth
-        arrays = (store.zv, store.zh, store.zl, store.zempty, store.meta, store.table)
-        if caches:
-            arrays += (store.best, store.cache, store.wcache)
-        r = kernel(*args, *arrays)
-        if r >= 0:
-            return int(r)
-        if r == -2:
-            raise ComputationError("cut sets: the ZBDD recursion passed its stack (please report this tree)")
-        if not store.grow():
-            return None

@@ -309,23 +309,72 @@ def _minimal_solutions(variables, level, high, low, root: int, max_order: int | 
     level[0] = 0
     if max_order is not None and max_order >= len(variables):
         max_order = None  # no set is longer: the same family, and one column of the memo, not K + 2
-    cap = 1 << 16
-    while True:
-        zv, zh, zl = np.empty(cap, np.int64), np.zeros(cap, np.int64), np.zeros(cap, np.int64)
-        zv[:2] = 2 * len(variables) + 2
-        zempty = np.zeros(cap, np.bool_)
-        zempty[BASE] = True
-        meta = np.array([2], np.int64)
-        table = np.zeros(2 * cap, np.int64)
-        cache = np.full((1 << 18, 3), -1, np.int64)
-        z_root = zk.minimal_solutions(level, high, low, int(root), -1 if max_order is None else int(max_order),
-                                      zv, zh, zl, zempty, meta, table, cache)
-        if z_root >= 0:
-            break
-        if z_root == -2:
+    store = _ZbddStore(len(variables), 1 << 16, 1 << 62)
+    z_root = _grown(store, zk.minimal_solutions, level, high, low, int(root),
+                    -1 if max_order is None else int(max_order), extra=("wcache",))
+    return _zbdd_of_arrays(variables, store.zv, store.zh, store.zl, store.zempty, int(store.meta[0]), z_root)
+
+
+class _ZbddStore:
+    """The node arrays and tables the ZBDD kernels of :mod:`youzhi.fta._zbdd_kernels` share
+    (node 0 the empty family, node 1 the family of the empty set); grown (x4) when full. Nodes
+    stay where they are when it grows, so a kernel that found it full can be called again."""
+
+    def __init__(self, n_vars: int, capacity: int, max_nodes: int) -> None:
+        import numpy as np
+
+        from youzhi.fta.fastbdd import _pow2
+
+        self.max_nodes = max_nodes
+        cap = min(capacity, max_nodes)
+        self.zv, self.zh, self.zl = np.empty(cap, np.int64), np.zeros(cap, np.int64), np.zeros(cap, np.int64)
+        self.zv[:2] = 2 * n_vars + 2  # terminals below every literal
+        self.zempty = np.zeros(cap, np.bool_)
+        self.zempty[1] = True
+        self.best = np.full((cap, 2), -1, np.int64)  # (fewest events, least weight) of a set; -1: unknown
+        self.best[0], self.best[1] = 1 << 40, 0  # the empty family has no set; {{}} the empty set
+        self.meta = np.array([2], np.int64)
+        self.table = np.zeros(_pow2(2 * cap), np.int64)  # masked, not taken modulo
+        self.cache = np.full((1 << 18, 4), -1, np.int64)
+        self.wcache = np.full((1 << 18, 3), -1, np.int64)
+
+    def grow(self) -> bool:
+        """Make room (False: ``max_nodes`` is reached)."""
+        import numpy as np
+
+        from youzhi.fta._kernels import bdd_rehash
+        from youzhi.fta.fastbdd import _pow2
+
+        cap = self.zv.shape[0]
+        if cap >= self.max_nodes:
+            return False
+        new, n = min(4 * cap, self.max_nodes), int(self.meta[0])
+        for name in ("zv", "zh", "zl", "zempty", "best"):
+            old = getattr(self, name)
+            arr = np.full((new, *old.shape[1:]), -1 if name == "best" else 0, old.dtype)
+            arr[:n] = old[:n]
+            setattr(self, name, arr)
+        self.table = np.zeros(_pow2(2 * new), np.int64)
+        bdd_rehash(self.zv, self.zh, self.zl, n, self.table)
+        rows = min(1 << 22, _pow2(new))  # lossy caches as large as the store, up to 4 M entries
+        if rows > self.cache.shape[0]:
+            self.cache = np.full((rows, 4), -1, np.int64)
+            self.wcache = np.full((rows, 3), -1, np.int64)
+        return True
+
+
+def _grown(store: _ZbddStore, kernel, *args, extra: tuple[str, ...] = ()) -> int | None:
+    """``kernel(*args, zv, zh, zl, zempty, meta, table, *extra)`` (``extra`` names more arrays
+    of the store), growing the store while the kernel finds it full; None once it cannot grow."""
+    while True:  # the store's arrays are read again after each growth
+        arrays = (store.zv, store.zh, store.zl, store.zempty, store.meta, store.table)
+        r = kernel(*args, *arrays, *(getattr(store, name) for name in extra))
+        if r >= 0:
+            return int(r)
+        if r == -2:
             raise ComputationError("cut sets: the ZBDD recursion passed its stack (please report this tree)")
-        cap *= 4
-    return _zbdd_of_arrays(variables, zv, zh, zl, zempty, int(meta[0]), int(z_root))
+        if not store.grow():
+            return None
 
 
 def _zbdd_of_arrays(variables, zv, zh, zl, zempty, n: int, root: int) -> tuple[Zbdd, int]:
