@@ -32,6 +32,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from youzhi.fta.cutsets import Zbdd, _grown, _zbdd_of_arrays, _ZbddStore
+from youzhi.fta.preprocess import BooleanGraph
 
 # the most ZBDD nodes this route holds before the caller falls back to the BDD route
 BOTTOM_UP_NODES = 1 << 24
@@ -67,7 +68,8 @@ def _coherent_postorder(bg, root: int) -> list[tuple[int, int, tuple[int, ...]]]
 def bottom_up_cut_sets(graph, top: str, house_states: Mapping[str, bool] | None = None, *,
                        max_order: int | None = None, cutoff: float | None = None,
                        probabilities: Mapping[str, float] | None = None,
-                       max_nodes: int = BOTTOM_UP_NODES) -> tuple[Zbdd, int] | None:
+                       max_nodes: int = BOTTOM_UP_NODES,
+                       boolean_graph: BooleanGraph | None = None) -> tuple[Zbdd, int] | None:
     """``(zbdd, root)``: the minimal cut sets of ``top`` within ``max_order`` and ``cutoff``
     (and perhaps some a little below the cut-off: filter them exactly), or None when the tree
     is not coherent or the ZBDD would pass ``max_nodes`` nodes.
@@ -86,9 +88,8 @@ def bottom_up_cut_sets(graph, top: str, house_states: Mapping[str, bool] | None 
     from youzhi.fta import _zbdd_kernels as zk
     from youzhi.fta.bdd import dfs_variable_order
     from youzhi.fta.modules import cut_set_limits
-    from youzhi.fta.preprocess import BooleanGraph
 
-    bg = BooleanGraph.from_tree(graph, top, house_states)
+    bg = boolean_graph if boolean_graph is not None else BooleanGraph.from_tree(graph, top, house_states)
     gates = _coherent_postorder(bg, bg.root)
     if gates is None:
         return None

@@ -540,10 +540,12 @@ def minimal_cut_sets(graph, top: str, *, method: str = "zbdd", max_order: int | 
         return CutSetResult(len(sets), dict(sorted(orders.items())), "mocus", max_order, cutoff,
                             any(x.startswith("~") for s in sets for x in s), probabilities, _ListFamily(sets))
     from youzhi.fta.modules import whole_bdd_arrays
+    from youzhi.fta.preprocess import BooleanGraph
 
     bound = _cutoff_bound(cutoff)
+    bg = BooleanGraph.from_tree(graph, top, house_states)  # read by both routes, changed by neither
     if prime_implicants:  # the limits bound positive events only: with negative ones, built whole
-        arrays = whole_bdd_arrays(graph, top, house_states, max_nodes, ordering=ordering)
+        arrays = whole_bdd_arrays(graph, top, house_states, max_nodes, ordering=ordering, boolean_graph=bg)
         z, root = _zbdd_from_bdd(Bdd.from_arrays(*arrays, max_nodes=max_nodes), True, max_order)
     else:
         found = None
@@ -551,10 +553,11 @@ def minimal_cut_sets(graph, top: str, *, method: str = "zbdd", max_order: int | 
             from youzhi.fta.bottom_up import BOTTOM_UP_NODES, bottom_up_cut_sets
 
             found = bottom_up_cut_sets(graph, top, house_states, max_order=max_order, cutoff=bound,
-                                       probabilities=probabilities, max_nodes=min(max_nodes, BOTTOM_UP_NODES))
+                                       probabilities=probabilities, max_nodes=min(max_nodes, BOTTOM_UP_NODES),
+                                       boolean_graph=bg)
         if found is None:  # not coherent, or too many sets on the way: from the BDD within the limits
             arrays = whole_bdd_arrays(graph, top, house_states, max_nodes, max_order=max_order, cutoff=bound,
-                                      probabilities=probabilities, ordering=ordering)
+                                      probabilities=probabilities, ordering=ordering, boolean_graph=bg)
             found = _minimal_solutions(*arrays, max_order)
         z, root = found
     if cutoff is not None:

@@ -399,10 +399,11 @@ _TRIAL_NODES = 250_000
 class _Prepared:
     """The preprocessed, decomposed graph of a top event, ready to compile with an ordering."""
 
-    def __init__(self, graph, top, house_states, decompose: bool) -> None:
+    def __init__(self, graph, top, house_states, decompose: bool, bg: BooleanGraph | None = None) -> None:
         from youzhi.fta.bdd import dfs_variable_order
 
-        bg = BooleanGraph.from_tree(graph, top, house_states)
+        if bg is None:
+            bg = BooleanGraph.from_tree(graph, top, house_states)
         self.names = list(dfs_variable_order(graph, top))
         self.col = {name: j for j, name in enumerate(self.names)}
         root = bg.root >> 1
@@ -551,7 +552,8 @@ def whole_bdd(graph, top: str, house_states=None, max_nodes: int = MAX_NODES):
 
 def whole_bdd_arrays(graph, top: str, house_states=None, max_nodes: int = MAX_NODES, *,
                      max_order: int | None = None, cutoff: float | None = None,
-                     probabilities: Mapping[str, float] | None = None, ordering: str | None = None):
+                     probabilities: Mapping[str, float] | None = None, ordering: str | None = None,
+                     boolean_graph: BooleanGraph | None = None):
     """``(variables, level, high, low, root)``: the un-decomposed top event compiled by the array
     manager, its nodes compacted (node 0 the terminal, children first, ``level`` indexing
     ``variables``, which are in BDD order with the events the function does not depend on last).
@@ -562,8 +564,10 @@ def whole_bdd_arrays(graph, top: str, house_states=None, max_nodes: int = MAX_NO
     gates' BDDs on the way. nus9601, whose BDD passes 30 million nodes, has its cut sets of
     order <= 4 in one of a few thousand. Use it for cut sets only. ``ordering`` (one of
     :data:`ORDERINGS`) fixes the variable-order heuristic (default: the best of them).
+    ``boolean_graph``: ``BooleanGraph.from_tree(graph, top, house_states)`` when the caller
+    already has it (it is read, not changed).
     """
-    prep = _Prepared(graph, top, house_states, decompose=False)
+    prep = _Prepared(graph, top, house_states, decompose=False, bg=boolean_graph)
     limits = None
     if max_order is not None or cutoff is not None:
         limits = cut_set_limits(prep.names, max_order, cutoff, probabilities)
