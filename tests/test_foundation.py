@@ -29,6 +29,8 @@ def test_version_and_help(capsys):
     assert youzhi.__version__ in capsys.readouterr().out
     assert cli.main([]) == 0
     assert "COMMAND" in capsys.readouterr().out
+    out = subprocess.run([sys.executable, "-m", "youzhi", "--version"], capture_output=True, text=True)
+    assert out.returncode == 0 and youzhi.__version__ in out.stdout
 
 
 def test_every_command_module_registers():
