@@ -110,3 +110,39 @@ def test_result_to_dict_and_frame():
     assert d["measures"]["a"]["rrw"] == math.inf
     assert d["measures"]["b"]["fussell_vesely"] == pytest.approx(1.0)
     assert list(res.to_frame().columns)[:2] == ["birnbaum", "criticality"]
+
+
+def _and_of_a_and_or_bc():
+    g = nx.DiGraph()
+    g.add_node("top", kind="gate", op="and")
+    g.add_node("g", kind="gate", op="or")
+    for e in "abc":
+        g.add_node(e, kind="basic")
+    g.add_edge("top", "a", index=0)
+    g.add_edge("top", "g", index=1)
+    g.add_edge("g", "b", index=0)
+    g.add_edge("g", "c", index=1)
+    return g
+
+
+@pytest.mark.parametrize("q", [1e-10, 1e-13, 1e-17])
+def test_measures_keep_their_digits_when_the_top_event_is_rare(q):
+    # top = a AND (b OR c): B(a) = P(b or c) = 2q - q^2, and a is in every cut set, so
+    # criticality 1, RAW 1 / p_a, RRW inf. Before, P(high) - P(low) cancelled near 1 in the
+    # Birnbaum pass: at q = 1e-17, B(a) was 0 and a looked irrelevant.
+    res = importance(_and_of_a_and_or_bc(), "top", {"a": 0.5, "b": q, "c": q})
+    m = res.measures["a"]
+    assert m["birnbaum"] == pytest.approx(2 * q - q * q, rel=1e-12)
+    assert m["criticality"] == pytest.approx(1.0, rel=1e-12)
+    assert m["raw"] == pytest.approx(2.0, rel=1e-12)
+    assert m["rrw"] == math.inf
+
+
+def test_rare_event_risk_reduction_worth_of_an_event_in_every_cut_set_is_infinite():
+    # cut sets {a, b}, {a, c}: without a the sum is 0; from P - p B it was about -6e15
+    probs = {"a": 0.1, "b": 0.1, "c": 0.3}
+    cs = minimal_cut_sets(_and_of_a_and_or_bc(), "top", probabilities=probs)
+    m = rare_event_importance(cs, probs).measures
+    assert m["a"]["rrw"] == math.inf
+    assert m["b"]["rrw"] == pytest.approx(0.04 / 0.03, rel=1e-12)
+    assert m["a"]["raw"] == pytest.approx(0.4 / 0.04, rel=1e-12)

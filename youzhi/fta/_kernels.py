@@ -436,7 +436,8 @@ def modular_birnbaum_py(var, high, low, start, end, root, col, p_ext, q_ext):
 
 @njit(cache=True, nogil=True)
 def modular_birnbaum(var, high, low, start, end, root, col, p_ext, q_ext):
-    """Kernel twin of :func:`modular_birnbaum_py`."""
+    """Kernel twin of :func:`modular_birnbaum_py`, more precise where the top event is rare: it
+    takes ``P(high) - P(low)`` from the complements when both are above 1/2."""
     m_nodes = var.shape[0]
     val = np.empty(m_nodes)
     cval = np.empty(m_nodes)
@@ -456,17 +457,21 @@ def modular_birnbaum(var, high, low, start, end, root, col, p_ext, q_ext):
             if di == 0.0:
                 continue
             q = p_ext[var[i]]
+            c = q_ext[var[i]]
             h = high[i]
             lo = low[i]
             ph = cval[h >> 1] if h & 1 else val[h >> 1]
+            qh = val[h >> 1] if h & 1 else cval[h >> 1]
             pl = cval[lo >> 1] if lo & 1 else val[lo >> 1]
-            b[var[i]] += di * (ph - pl)
+            ql = val[lo >> 1] if lo & 1 else cval[lo >> 1]
+            # P(high) - P(low) from the complements when both are near 1 (no cancellation)
+            b[var[i]] += di * (ql - qh if ph > 0.5 and pl > 0.5 else ph - pl)
             if h & 1:
                 d[h >> 1] -= di * q
             else:
                 d[h >> 1] += di * q
             if lo & 1:
-                d[lo >> 1] -= di * (1.0 - q)
+                d[lo >> 1] -= di * c
             else:
-                d[lo >> 1] += di * (1.0 - q)
+                d[lo >> 1] += di * c
     return top, b

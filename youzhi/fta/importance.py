@@ -83,9 +83,11 @@ def _ratio(a: float, b: float) -> float:
     return a / b
 
 
-def _measures(P: float, p: float, P1: float, P0: float, union: float) -> dict[str, float]:
-    P, p, P1, P0, union = float(P), float(p), float(P1), float(P0), float(union)
-    return {"birnbaum": P1 - P0, "criticality": _ratio(p * (P1 - P0), P),
+def _measures(P: float, p: float, B: float, P1: float, P0: float, union: float) -> dict[str, float]:
+    """The measures of one event from P(top), its probability, its Birnbaum importance (taken
+    as given: ``P1 - P0`` cancels when the event matters little) and the conditionals."""
+    P, p, B, P1, P0, union = float(P), float(p), float(B), float(P1), float(P0), float(union)
+    return {"birnbaum": B, "criticality": _ratio(p * B, P),
             "diagnostic": _ratio(p * P1, P), "fussell_vesely": _ratio(union, P),
             "raw": _ratio(P1, P), "rrw": _ratio(P, P0)}
 
@@ -167,7 +169,7 @@ def importance(graph, top: str, probabilities: Mapping[str, float], *,
             P1 = modular.conditional(probabilities, name, True)
         if P0 <= _CONDITION_BELOW * P:
             P0 = modular.conditional(probabilities, name, False)
-        out[name] = _measures(P, p, P1, P0, unions[j])
+        out[name] = _measures(P, p, b, P1, P0, unions[j])
     return ImportanceResult(P, "bdd", out)
 
 
@@ -210,11 +212,24 @@ def rare_event_importance(cut_sets: CutSetResult, probabilities: Mapping[str, fl
                 weight[child] += dw
                 paths[child] += c
     P = total[root]
+
+    def conditional(j: int, state: bool) -> float:  # the sum again, with p_j set to 0 or 1
+        q = list(lit_p)
+        q[2 * j], q[2 * j + 1] = (1.0, 0.0) if state else (0.0, 1.0)
+        val = {EMPTY: 0.0, BASE: 1.0}
+        for n in nodes:
+            val[n] = q[z.var[n]] * val[z.high[n]] + val[z.low[n]]
+        return val[root]
+
     out = {}
     for j, name in enumerate(z.variables):
         P1 = P + (1.0 - p[j]) * deriv[j]
         P0 = P - p[j] * deriv[j]
-        m = _measures(P, float(p[j]), float(P1), float(P0), float(with_e[j]))
+        if P1 <= _CONDITION_BELOW * P:  # as in importance(): these differences cancel
+            P1 = conditional(j, True)
+        if P0 <= _CONDITION_BELOW * P:
+            P0 = conditional(j, False)
+        m = _measures(P, float(p[j]), float(deriv[j]), float(P1), float(P0), float(with_e[j]))
         m["occurrences"] = int(occ[j])
         out[name] = m
     return ImportanceResult(float(P), "rare-event", out)
