@@ -111,6 +111,29 @@ def test_mttf_weibull_and_infinite():
     assert quantify.reliability_measures(two_event_tree("and", exp_event(1e-3), Const(0.5))).mttf == math.inf
 
 
+@pytest.mark.parametrize("alpha, beta, t0", [(500.0, 0.7, 20000.0), (100.0, 0.5, 30000.0), (2000.0, 2.0, 10000.0)])
+def test_mttf_weibull_with_a_location(alpha, beta, t0):
+    # R(t) has a kink at t0; MTTF = t0 + alpha Gamma(1 + 1/beta). Before, panels straddling the
+    # kink were off by up to 0.4 %.
+    tree = FaultTree()
+    tree.add_gate("top", "null", ["a"])
+    tree.add_basic_event("a", Builtin("Weibull", (Const(alpha), Const(beta), Const(t0), T)))
+    expected = t0 + alpha * gamma_fn(1 + 1 / beta)
+    assert quantify.reliability_measures(tree.validate()).mttf == pytest.approx(expected, rel=1e-9)
+
+
+def test_mttf_when_the_system_may_be_down_from_the_start():
+    # R(t) = 0.5 exp(-1e-9 t): MTTF = 0.5 / 1e-9 (before: no answer "within 2**200 time scales")
+    tree = two_event_tree("or", Const(0.5), exp_event(1e-9))
+    assert quantify.reliability_measures(tree).mttf == pytest.approx(0.5e9, rel=1e-9)
+    # a top event that is true from the start (a house event): MTTF 0
+    tree = FaultTree()
+    tree.add_gate("top", "or", ["a", "h"])
+    tree.add_basic_event("a", exp_event(1e-3))
+    tree.add_house_event("h", True)
+    assert quantify.reliability_measures(tree.validate()).mttf == 0.0
+
+
 def test_mixed_repairable_without_steady_state_is_refused():
     with pytest.raises(ModelError, match="no steady state"):
         quantify.reliability_measures(two_event_tree("or", glm_event(1e-3, 1e-1), exp_event(1e-4)))

@@ -34,6 +34,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import math
 import warnings
 from collections.abc import Mapping, Sequence
@@ -322,20 +323,21 @@ def reliability_measures(tree: FaultTree, *, house_states: Mapping[str, bool] | 
 
 
 def _mttf(tree: FaultTree, bdd) -> float:
-    nodes, weights = np.polynomial.legendre.leggauss(40)
-    t_end = _reliability_scale(tree, bdd)
-    total = float(np.sum(weights * _reliability(tree, bdd, t_end * (nodes + 1) / 2)) * t_end / 2)
-    for _ in range(200):
-        t_start, t_end = t_end, 2 * t_end
-        ts = t_start + (t_end - t_start) * (nodes + 1) / 2
-        r = _reliability(tree, bdd, ts)
-        part = float(np.sum(weights * r)) * (t_end - t_start) / 2
-        total += part
-        if r[-1] < 1e-13 and part < 1e-13 * total:
-            return total
-    if _reliability(tree, bdd, np.array([np.inf]))[0] > 1e-13:
+    """The integral of R(t) = 1 - Q_top(t) over [0, inf): infinite when R(inf) > 0, else summed
+    over doubling intervals from a time where the system is still likely up, each integrated
+    adaptively (a Weibull location or a test interval puts kinks in R), until they add nothing."""
+    reliability = functools.partial(_reliability, tree, bdd)
+    if reliability(np.array([np.inf]))[0] > 1e-15:  # (rounding of 1 - Q leaves about 1e-16)
         return math.inf
-    raise ComputationError("MTTF: the reliability did not reach 0 within 2**200 time scales")
+    t = _reliability_scale(reliability, tree.mission_time if tree.mission_time > 0 else 1.0)
+    total = _integral(reliability, 0.0, t)
+    for _ in range(400):
+        part = _integral(reliability, t, 2 * t, 1e-12 * total)
+        total += part
+        t *= 2
+        if part <= 1e-13 * total and reliability(np.array([t]))[0] < 1e-13:
+            return total
+    raise ComputationError(f"MTTF: the reliability is still {reliability(np.array([t]))[0]:.3g} at t = {t:.3g}")
 
 
 def _reliability(tree: FaultTree, bdd, times: np.ndarray) -> np.ndarray:
@@ -343,13 +345,37 @@ def _reliability(tree: FaultTree, bdd, times: np.ndarray) -> np.ndarray:
     return 1.0 - np.asarray(bdd.probability_many(_matrix(bdd, probs, len(times))), dtype=float)
 
 
-def _reliability_scale(tree: FaultTree, bdd) -> float:
-    t = tree.mission_time if tree.mission_time > 0 else 1.0
-    for _ in range(60):  # a time where the system is still likely up: well inside the first interval
-        if _reliability(tree, bdd, np.array([t]))[0] > 0.9:
+def _reliability_scale(reliability, t: float) -> float:
+    """A time where R is still at least 0.9 R(0): well inside the first interval."""
+    r0 = reliability(np.array([0.0]))[0]
+    for _ in range(60):
+        if reliability(np.array([t]))[0] >= 0.9 * r0:
             return t
         t /= 8
     return t
+
+
+_GAUSS = np.polynomial.legendre.leggauss(20)
+
+
+def _integral(f, a: float, b: float, tol: float = 0.0, depth: int = 60) -> float:
+    """Integral of the vectorised ``f`` over [a, b]: 20-point Gauss-Legendre on each half, the
+    halves split again while they differ from the whole by more than ``tol`` (and 1e-12 of it)."""
+    nodes, weights = _GAUSS
+    whole = float(np.sum(weights * f(a + (b - a) * (nodes + 1) / 2))) * (b - a) / 2
+    stack = [(a, b, whole, max(tol, 0.0), depth)]
+    total = 0.0
+    while stack:
+        a, b, whole, tol, depth = stack.pop()
+        m = (a + b) / 2
+        values = f(np.concatenate([a + (m - a) * (nodes + 1) / 2, m + (b - m) * (nodes + 1) / 2]))
+        left = float(np.sum(weights * values[:len(nodes)])) * (m - a) / 2
+        right = float(np.sum(weights * values[len(nodes):])) * (b - m) / 2
+        if depth == 0 or abs(left + right - whole) <= max(tol, 1e-12 * abs(left + right)):
+            total += left + right
+        else:
+            stack += [(a, m, left, tol / 2, depth - 1), (m, b, right, tol / 2, depth - 1)]
+    return total
 
 
 # ---------------------------------------------------------------------- uncertainty
