@@ -20,12 +20,14 @@ and a coherent tree needs no BDD at all: its cut sets are found gate by gate
 
 MOCUS. A bottom-up MOCUS over the gates in negation normal form, with subsumption at each
 gate and the same cut-offs applied to partial products. For a coherent tree it returns the
-minimal cut sets by an independent method; for a non-coherent tree it returns the minimal
-implicants it meets (negative literals kept), a cover that need not hold every prime implicant.
+minimal cut sets by an independent method. For a non-coherent tree :func:`minimal_cut_sets`
+returns the same family as the ZBDD (negative literals dropped, the limits counting positive
+ones); :func:`mocus` itself can also return the implicants it meets with their negative
+literals, a cover that need not hold every prime implicant.
 
 A cut set is a ``frozenset`` of literals: the basic-event name for "the event occurs", and
-``"~name"`` for "the event does not occur" (only with ``prime_implicants`` or MOCUS on a
-non-coherent tree).
+``"~name"`` for "the event does not occur" (only with ``prime_implicants``, or from
+:func:`mocus` on a non-coherent tree).
 
 Examples
 --------
@@ -533,12 +535,12 @@ def minimal_cut_sets(graph, top: str, *, method: str = "zbdd", max_order: int | 
     _check(max_order, cutoff, probabilities, method)
     if method == "mocus":
         sets = mocus(graph, top, max_order=max_order, cutoff=cutoff, probabilities=probabilities,
-                     house_states=house_states)
+                     house_states=house_states, negative_literals=False)
         orders: dict[int, int] = defaultdict(int)
         for s in sets:
             orders[len(s)] += 1
-        return CutSetResult(len(sets), dict(sorted(orders.items())), "mocus", max_order, cutoff,
-                            any(x.startswith("~") for s in sets for x in s), probabilities, _ListFamily(sets))
+        return CutSetResult(len(sets), dict(sorted(orders.items())), "mocus", max_order, cutoff, False,
+                            probabilities, _ListFamily(sets))
     from youzhi.fta.modules import whole_bdd_arrays
     from youzhi.fta.preprocess import BooleanGraph
 
@@ -591,8 +593,9 @@ _NEGATING = frozenset({"not", "nand", "nor", "xor", "iff", "imply"})
 
 
 class _Mocus:
-    def __init__(self, graph, houses, max_order, cutoff, probabilities):
+    def __init__(self, graph, houses, max_order, cutoff, probabilities, negative_literals=True):
         self.graph, self.houses = graph, houses
+        self.negative_literals = negative_literals  # False: the limits count positive literals only
         self.max_order = max_order
         self.bound = _cutoff_bound(cutoff)
         self.p = probabilities
@@ -601,6 +604,8 @@ class _Mocus:
         self.signed = any(d.get("op") in _NEGATING for _, d in graph.nodes(data=True))
 
     def keep(self, s: frozenset) -> bool:
+        if not self.negative_literals and self.signed:
+            s = _positive(s)
         if self.max_order is not None and len(s) > self.max_order:
             return False
         if self.bound is not None and set_probability(s, self.p) < self.bound:
@@ -716,10 +721,20 @@ class _Mocus:
         return at(0, k)
 
 
+def _positive(s: frozenset) -> frozenset:
+    return frozenset(x for x in s if not x.startswith("~"))
+
+
 def mocus(graph, top: str, *, max_order: int | None = None, cutoff: float | None = None,
           probabilities: Mapping[str, float] | None = None,
-          house_states: Mapping[str, bool] | None = None) -> tuple[frozenset, ...]:
+          house_states: Mapping[str, bool] | None = None,
+          negative_literals: bool = True) -> tuple[frozenset, ...]:
     """Minimal cut sets by bottom-up MOCUS (see the module docstring for non-coherent trees).
+
+    ``negative_literals=False`` returns, for a non-coherent tree, SCRAM's minimal cut sets (the
+    family :func:`minimal_cut_sets` gives by default): the positive parts of the non-contradictory
+    implicants, minimal, the order and cut-off applied to them. By default the implicants keep
+    their negative literals, and the limits count them.
 
     Examples
     --------
@@ -738,7 +753,10 @@ def mocus(graph, top: str, *, max_order: int | None = None, cutoff: float | None
     if top not in graph:
         raise ModelError(f"fault tree: top event {top!r} is not in the graph")
     order = _postorder(graph, top)  # refuses cycles; fills the memo children-first (no deep recursion)
-    m = _Mocus(graph, dict(house_states or {}), max_order, cutoff, probabilities)
+    m = _Mocus(graph, dict(house_states or {}), max_order, cutoff, probabilities, negative_literals)
     for node in order:
         m.family(node, True)
-    return tuple(m.family(top, True))
+    sets = m.family(top, True)
+    if not negative_literals and m.signed:  # a product P AND NOT N holds at exactly the events P
+        sets = m.minimize(_positive(s) for s in sets)
+    return tuple(sets)
