@@ -206,6 +206,38 @@ def test_model_errors_name_the_file_and_line(tmp_path, body, message):
         read_model(path)
 
 
+@pytest.mark.parametrize("expression, message", [
+    ("<div><float value='1'/><float value='0'/></div>", "cannot be evaluated: float division by zero"),
+    ("<int value='1e400'/>", r"m.xml:1: <int> needs an integer value, got '1e400'"),
+    ("<int value='nan'/>", "<int> needs an integer value, got 'nan'"),
+    ("<lognormal-deviate><float value='0'/><float value='50'/></lognormal-deviate>", "beyond the largest float"),
+])
+def test_expressions_that_cannot_be_evaluated_are_refused_in_one_line(tmp_path, expression, message):
+    # before: ZeroDivisionError, OverflowError, ValueError tracebacks
+    path = tmp_path / "m.xml"
+    path.write_text(f"<opsa-mef><define-fault-tree name='t'><define-gate name='g'><or><basic-event name='a'/>"
+                    f"</or></define-gate><define-basic-event name='a'>{expression}</define-basic-event>"
+                    "</define-fault-tree></opsa-mef>")
+    with pytest.raises(ModelError, match=message):
+        read_model(path)
+
+
+def test_a_beta_deviate_with_a_large_parameter_is_read():
+    # its mean is a / (a + b); the lognormal formula, computed for every deviate, overflowed
+    from youzhi.fta.events import Const, Context, Deviate
+
+    assert Deviate("beta-deviate", (Const(1.0), Const(100.0))).mean(Context()) == pytest.approx(1 / 101)
+
+
+def test_components_nested_too_deeply_are_refused(tmp_path):
+    path = tmp_path / "deep.xml"
+    depth = 5000
+    path.write_text("<opsa-mef><define-fault-tree name='t'>" + "<define-component name='c'>" * depth
+                    + "</define-component>" * depth + "</define-fault-tree></opsa-mef>")
+    with pytest.raises(ModelError, match="nested too deeply"):
+        read_model(path)
+
+
 def test_probability_outside_range_in_a_file(tmp_path):
     path = tmp_path / "m.xml"
     path.write_text("<opsa-mef><define-fault-tree name='t'><define-gate name='g'><or><basic-event name='a'/>"

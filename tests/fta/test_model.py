@@ -143,3 +143,12 @@ def test_time_grid_probabilities_and_json():
     data = to_json(tree)
     assert data["gates"]["top"] == {"op": "or", "inputs": ["a", "b"]}
     assert data["basic_events"]["a"] == pytest.approx(1 - np.exp(-1.0), abs=1e-15)
+
+
+def test_json_gate_inputs_must_be_names():
+    # before: TypeError (unhashable type: 'list') from networkx
+    from youzhi.fta.model import from_json
+
+    data = {"gates": {"top": {"op": "or", "inputs": [["and", ["a", "b"]], "a"]}}, "basic_events": {"a": 0.1}}
+    with pytest.raises(ModelError, match=r"m.json: gates.top.inputs: expected names"):
+        from_json(data, where="m.json")

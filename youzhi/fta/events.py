@@ -326,8 +326,11 @@ class Deviate(Expr):
 
     def mean(self, ctx: Context) -> float:
         a, b = self._params(ctx)
-        return {"uniform-deviate": (a + b) / 2, "normal-deviate": a,
-                "lognormal-deviate": math.exp(a + b * b / 2), "gamma-deviate": a * b,
+        if self.name == "lognormal-deviate":
+            if a + b * b / 2 > 709.0:  # past the largest float
+                raise ModelError(f"<lognormal-deviate> mean exp({a} + {b}^2 / 2) is beyond the largest float")
+            return math.exp(a + b * b / 2)
+        return {"uniform-deviate": (a + b) / 2, "normal-deviate": a, "gamma-deviate": a * b,
                 "beta-deviate": a / (a + b)}[self.name]
 
     def evaluate(self, ctx: Context) -> Value:

@@ -29,6 +29,7 @@ Examples
 from __future__ import annotations
 
 import gzip
+import math
 import os
 import re
 import warnings
@@ -227,7 +228,7 @@ def _expression(element, defs: _Definitions, scope: str, path: Path) -> ev.Expr:
     args = lambda: tuple(_expression(c, defs, scope, path) for c in _content(element))  # noqa: E731
     if tag in ("float", "int"):
         value = _number(element, where)
-        if tag == "int" and value != int(value):
+        if tag == "int" and not (math.isfinite(value) and value == int(value)):
             raise ModelError(f"{where}: <int> needs an integer value, got {element.get('value')!r}")
         return ev.Const(value, tag)
     if tag == "bool":
@@ -236,8 +237,6 @@ def _expression(element, defs: _Definitions, scope: str, path: Path) -> ev.Expr:
             raise ModelError(f"{where}: <bool> value must be true or false, got {text!r}")
         return ev.Const(1.0 if text == "true" else 0.0, "bool")
     if tag == "pi":
-        import math
-
         return ev.Const(math.pi)
     if tag == "parameter":
         return ev.Param(defs.resolve(element.get("name", ""), scope, "parameter", where))
@@ -328,18 +327,23 @@ def read_model(*paths: str | os.PathLike, top: str | None = None, mission_time: 
     defs = _Definitions()
     for p in paths:
         path = Path(p)
-        defs.collect(parse_xml(path), "", path)
+        try:
+            defs.collect(parse_xml(path), "", path)
+        except RecursionError:
+            raise ModelError(f"{path}: elements nested too deeply") from None
     if not defs.gates:
         raise ModelError(f"{', '.join(map(str, paths))}: no gate defined (a file of basic events only? "
                          "give it together with the file of the fault tree)")
     tree = FaultTree(defs.tree_name or Path(paths[0]).name.split(".")[0], mission_time)
     try:
         _build(tree, defs)
+        if top is not None:
+            tree.set_top(top)
+        return tree.validate()
     except RecursionError:
         raise ModelError(f"{paths[0]}: formulas nested too deeply") from None
-    if top is not None:
-        tree.set_top(top)
-    return tree.validate()
+    except ArithmeticError as exc:  # e.g. a <div> by 0 or an <exp> past the largest float
+        raise ModelError(f"{', '.join(map(str, paths))}: an expression cannot be evaluated: {exc}") from None
 
 
 def _build(tree: FaultTree, defs: _Definitions) -> None:

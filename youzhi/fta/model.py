@@ -312,6 +312,8 @@ def from_json(data: Any, where: str = "JSON") -> FaultTree:
     for name, gate in data["gates"].items():
         if not isinstance(gate, dict) or not isinstance(gate.get("inputs"), list):
             raise ModelError(f"{where}: gates.{name}: expected an object with 'op' and a list 'inputs'")
+        if not all(isinstance(x, str) for x in gate["inputs"]):
+            raise ModelError(f"{where}: gates.{name}.inputs: expected names (strings), got {gate['inputs']!r}")
         tree.add_gate(name, str(gate.get("op")), gate["inputs"], k=gate.get("k"), label=gate.get("label"))
     for name, p in dict(data.get("basic_events") or {}).items():
         tree.add_basic_event(name, _as_float(p, f"{where}: basic_events.{name}"))
