@@ -111,6 +111,14 @@ def test_mttf_weibull_and_infinite():
     assert quantify.reliability_measures(two_event_tree("and", exp_event(1e-3), Const(0.5))).mttf == math.inf
 
 
+def test_a_rare_event_sum_above_one_is_reported_as_one_with_a_warning():
+    # cut sets {a}, {b}: 0.7 + 0.6 = 1.3 is no probability (SCRAM reports 1 too); mcub 1 - 0.3 * 0.4
+    tree = two_event_tree("or", Const(0.7), Const(0.6))
+    with pytest.warns(UserWarning, match="add up to 1.3, reported as 1"):
+        assert quantify.analyze(tree, method="rare-event").probability == 1.0
+    assert quantify.analyze(tree, method="mcub").probability == pytest.approx(0.88, rel=1e-12)
+
+
 @pytest.mark.parametrize("alpha, beta, t0", [(500.0, 0.7, 20000.0), (100.0, 0.5, 30000.0), (2000.0, 2.0, 10000.0)])
 def test_mttf_weibull_with_a_location(alpha, beta, t0):
     # R(t) has a kink at t0; MTTF = t0 + alpha Gamma(1 + 1/beta). Before, panels straddling the

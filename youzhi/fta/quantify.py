@@ -172,6 +172,11 @@ def analyze(tree: FaultTree, *, method: str = "bdd", cutoff: float | None = None
             "those within a max_order or cutoff can need far less (command line: --max-order 4)") from e
     if method == "rare-event":
         p_top = float(cutsets.rare_event(mcs, probs))
+        if p_top > 1.0:  # as SCRAM: a probability, not the sum itself
+            warnings.warn(f"rare-event: the cut sets' probabilities add up to {p_top:.6g}, reported as 1 (the "
+                          "approximation does not hold here; use the exact method 'bdd' or 'mcub')",
+                          YouzhiWarning, stacklevel=2)
+            p_top = 1.0
     elif method == "mcub":
         p_top = float(cutsets.mcub(mcs, probs))
     cut = {"count": int(mcs.count), "by_order": {int(k): int(v) for k, v in dict(mcs.by_order).items()},
