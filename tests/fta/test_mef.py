@@ -255,7 +255,7 @@ def test_every_gate_type_and_nested_formulas_round_trip(tmp_path):
       <define-gate name='g2'><imply><basic-event name='d'/><nand><basic-event name='a'/><basic-event name='b'/></nand></imply></define-gate>
       <define-gate name='g3'><iff><nor><basic-event name='c'/><house-event name='h'/></nor><basic-event name='d'/></iff></define-gate>
       <define-gate name='g4'><attributes><attribute name='flavor' value='inhibit'/></attributes>
-        <and><atleast min='2'><basic-event name='a'/><basic-event name='c'/><basic-event name='d'/></atleast><constant value='true'/></and></define-gate>
+        <and><atleast min='2'><basic-event name='a'/><basic-event name='c'/><basic-event name='d'/></atleast><basic-event name='b'/></and></define-gate>
       <define-basic-event name='a'><float value='0.1'/></define-basic-event>
       <define-basic-event name='b'><float value='0.2'/></define-basic-event>
       <define-basic-event name='c'><float value='0.3'/></define-basic-event>
@@ -266,10 +266,23 @@ def test_every_gate_type_and_nested_formulas_round_trip(tmp_path):
     assert tree.graph.nodes["g4"]["label"] == "inhibit"
     assert tree.graph.nodes["g1/1"]["op"] == "and" and tree.graph.nodes["g1/1/1"]["op"] == "not"
     write_model(tree, tmp_path / "out.xml")
+    _scram_accepts(tmp_path / "out.xml")
+    text = (tmp_path / "out.xml").read_text()
+    # SCRAM 0.16's schema has neither: written as (not a) or b and not (a xor b); the INHIBIT
+    # gate's condition gets flavor "conditional" (SCRAM wants exactly one per INHIBIT gate)
+    assert "<imply" not in text and "<iff" not in text
+    assert text.count('value="conditional"') == 1
     again = read_model(tmp_path / "out.xml")
-    _same_model(tree, again)
+    assert again.graph.nodes["g4"]["label"] == "inhibit"
+    assert again.probabilities() == tree.probabilities() and again.house_events == tree.house_events
     p = top_probability(tree.graph, "top", tree.probabilities(), tree.house_events)
     assert p == pytest.approx(top_probability(again.graph, "top", again.probabilities(), again.house_events), abs=1e-15)
+    for name, data in tree.graph.nodes(data=True):  # every state of the events: the same function
+        if data["kind"] == "basic":
+            for value in (0.0, 1.0):
+                fixed = {**tree.probabilities(), name: value}
+                assert top_probability(tree.graph, "top", fixed, tree.house_events) == pytest.approx(
+                    top_probability(again.graph, "top", fixed, again.house_events), abs=1e-15)
 
 
 SEED_XML = (FTA / "SmallTree" / "SmallTree.xml").read_bytes() if FTA.is_dir() else b"<opsa-mef/>"

@@ -359,6 +359,8 @@ def _build(tree: FaultTree, defs: _Definitions) -> None:
         expr = _expression(body[0], defs, scope, path) if body else None
         label = element.findtext("label")
         tree.add_basic_event(name, expr, label=label.strip() if label else None)
+        if any(a.get("name") == "flavor" and a.get("value") == "conditional" for a in element.iter("attribute")):
+            tree.graph.nodes[name]["flavor"] = "conditional"  # the condition of an INHIBIT gate
     for name, (element, scope, path) in defs.house.items():
         body = _content(element)
         state = False
@@ -471,6 +473,15 @@ def _formula_xml(tree: FaultTree, gate: str, scope: str) -> ET.Element:
         parts.append(_formula_xml(tree, child, scope) if anonymous else _ref(tree, child, scope))
     if op == "null":
         return parts[0]
+    # SCRAM 0.16's schema has no imply and no iff: written as (not a) or b, and not (a xor b)
+    if op == "imply":
+        negated = ET.Element("not")
+        negated.append(parts[0])
+        parts, op = [negated, parts[1]], "or"
+    elif op == "iff":
+        inner = ET.Element("xor")
+        inner.extend(parts)
+        parts, op = [inner], "not"
     out = ET.Element(op, min=str(data["k"])) if op == "atleast" else ET.Element(op)
     out.extend(parts)
     return out
@@ -482,6 +493,7 @@ def model_to_xml(tree: FaultTree) -> ET.Element:
     root = ET.Element("opsa-mef")
     ft = ET.SubElement(root, "define-fault-tree", name=_xml_name(tree.name))
     components: dict[str, ET.Element] = {}
+    conditional = _inhibit_conditions(tree)
     gate_order = [tree.top] + sorted(n for n in tree.gates if n != tree.top) if tree.top else sorted(tree.gates)
     for gate in gate_order:
         data = g.nodes[gate]
@@ -490,7 +502,8 @@ def model_to_xml(tree: FaultTree) -> ET.Element:
         parent, local = _container(ft, gate, components)
         el = ET.SubElement(parent, "define-gate", name=local)
         label = data.get("label")
-        if label == "inhibit":
+        inhibit = len(tree.children(gate)) == 2 and conditional.intersection(tree.children(gate))
+        if label == "inhibit" and inhibit:  # (else written as the AND it is, which SCRAM accepts)
             attrs = ET.SubElement(el, "attributes")
             ET.SubElement(attrs, "attribute", name="flavor", value="inhibit")
         elif label:
@@ -513,6 +526,9 @@ def model_to_xml(tree: FaultTree) -> ET.Element:
         el = ET.SubElement(parent, "define-basic-event", name=local)
         if g.nodes[name].get("label"):
             ET.SubElement(el, "label").text = g.nodes[name]["label"]
+        if name in conditional:
+            attrs = ET.SubElement(el, "attributes")
+            ET.SubElement(attrs, "attribute", name="flavor", value="conditional")
         if tree.events.get(name) is not None:
             el.append(_expr_xml(tree.events[name]))
     for name, state in sorted(tree.house_events.items()):
@@ -524,6 +540,20 @@ def model_to_xml(tree: FaultTree) -> ET.Element:
     for name, expr in tree.parameters.items():
         ET.SubElement(data_el, "define-parameter", name=name).append(_expr_xml(expr))
     return root
+
+
+def _inhibit_conditions(tree: FaultTree) -> set[str]:
+    """The basic events to write with ``flavor="conditional"``: those read so, and for an INHIBIT
+    gate without one, its last basic-event input (SCRAM wants two inputs, one of them conditional)."""
+    g = tree.graph
+    marked = {n for n in tree.basic_events if g.nodes[n].get("flavor") == "conditional"}
+    out = set(marked)
+    for gate in tree.gates:
+        if g.nodes[gate].get("label") == "inhibit":
+            events = [c for c in tree.children(gate) if g.nodes[c].get("kind") == "basic"]
+            if events and not marked.intersection(events):
+                out.add(events[-1])
+    return out
 
 
 def _container(ft: ET.Element, name: str, components: dict[str, ET.Element]) -> tuple[ET.Element, str]:
