@@ -193,9 +193,12 @@ def test_bad_gzip_and_missing_file(tmp_path):
      "<basic-event name='a'/></or></define-gate>", "'g' is defined twice"),
     ("<define-gate name='g'><maybe><basic-event name='a'/></maybe></define-gate>", "not a Boolean formula"),
     ("<define-gate name='g'><or><basic-event name='a'/><gate name='h'/></or></define-gate>"
-     "<define-gate name='h'><and><gate name='g'/><basic-event name='a'/></and></define-gate>", "cycle"),
+     "<define-gate name='h'><and><gate name='g'/><basic-event name='a'/></and></define-gate>", r"m.xml:1: cycle"),
     ("<define-gate name='g'><atleast min='3'><basic-event name='a'/><basic-event name='b'/></atleast></define-gate>",
-     "larger than its 2 inputs"),
+     r"m.xml:1: gate 'g': atleast min=3 is larger than its 2 inputs"),
+    ("<define-gate name='g'><or><basic-event name='a'/><basic-event name='c'/></or></define-gate>"
+     "<define-basic-event name='c'><exponential><float value='-1'/><system-mission-time/></exponential>"
+     "</define-basic-event>", r"m.xml:1: basic event 'c': <exponential> argument lambda must be >= 0"),
 ])
 def test_model_errors_name_the_file_and_line(tmp_path, body, message):
     path = tmp_path / "m.xml"

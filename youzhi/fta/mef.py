@@ -342,8 +342,23 @@ def read_model(*paths: str | os.PathLike, top: str | None = None, mission_time: 
         return tree.validate()
     except RecursionError:
         raise ModelError(f"{paths[0]}: formulas nested too deeply") from None
+    except ModelError as exc:
+        raise ModelError(_located(str(exc), defs)) from None
     except ArithmeticError as exc:  # e.g. a <div> by 0 or an <exp> past the largest float
         raise ModelError(f"{', '.join(map(str, paths))}: an expression cannot be evaluated: {exc}") from None
+
+
+def _located(message: str, defs: _Definitions) -> str:
+    """``message`` of the model's validation, prefixed with the file and line that define the first
+    gate or event it names (unless it already starts with a file)."""
+    if re.match(r"[^ ]+:\d+: ", message):
+        return message
+    for name in re.findall(r"'([^']+)'", message):
+        for table in (defs.gates, defs.basic, defs.house):
+            if name in table:
+                element, _, path = table[name]
+                return f"{path}:{element.line}: {message}"
+    return message
 
 
 def _build(tree: FaultTree, defs: _Definitions) -> None:

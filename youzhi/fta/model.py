@@ -241,7 +241,7 @@ class FaultTree:
         except nx.NetworkXNoCycle:
             cycle = None
         if cycle:
-            raise ModelError("cycle in the fault tree through gates " + " -> ".join([u for u, _ in cycle] + [cycle[0][0]]))
+            raise ModelError("cycle in the fault tree through gates " + " -> ".join(repr(u) for u in [u for u, _ in cycle] + [cycle[0][0]]))
         if self.top is None:
             roots = self.roots()
             if not roots:
@@ -251,7 +251,11 @@ class FaultTree:
             self.top = roots[0]
         for name, expr in self.events.items():
             if expr is not None:
-                probability(expr, self.context(), name)
+                try:
+                    probability(expr, self.context(), name)
+                except ModelError as exc:
+                    message = str(exc)
+                    raise ModelError(message if repr(name) in message else f"basic event {name!r}: {message}") from None
         return self
 
     def subtree(self, top: str | None = None) -> nx.DiGraph:
