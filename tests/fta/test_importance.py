@@ -113,16 +113,13 @@ def test_result_to_dict_and_frame():
 
 
 def _and_of_a_and_or_bc():
-    g = nx.DiGraph()
-    g.add_node("top", kind="gate", op="and")
-    g.add_node("g", kind="gate", op="or")
+    from youzhi.fta.model import FaultTree
+
+    tree = FaultTree()
+    tree.add_gate("top", "and", ["a", ("or", ["b", "c"])])
     for e in "abc":
-        g.add_node(e, kind="basic")
-    g.add_edge("top", "a", index=0)
-    g.add_edge("top", "g", index=1)
-    g.add_edge("g", "b", index=0)
-    g.add_edge("g", "c", index=1)
-    return g
+        tree.add_basic_event(e)
+    return tree.graph
 
 
 @pytest.mark.parametrize("q", [1e-10, 1e-13, 1e-17])
