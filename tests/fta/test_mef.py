@@ -115,6 +115,22 @@ def test_references_inside_private_components(tmp_path):
     _scram_accepts(tmp_path / "out.xml")
 
 
+def test_a_parameter_of_a_private_component_is_written_inside_it(tmp_path):
+    # before: <define-parameter name="Pump.lam"> in model-data, which SCRAM refuses
+    (tmp_path / "in.xml").write_text(
+        "<opsa-mef><define-fault-tree name='FT'><define-gate name='top'><or><gate name='Pump.fail'/>"
+        "<basic-event name='b'/></or></define-gate><define-component name='Pump' role='private'>"
+        "<define-gate name='fail'><and><basic-event name='a'/><basic-event name='b'/></and></define-gate>"
+        "<define-basic-event name='a'><parameter name='lam'/></define-basic-event>"
+        "<define-parameter name='lam'><float value='0.2'/></define-parameter></define-component>"
+        "<define-basic-event name='b'><float value='0.3'/></define-basic-event></define-fault-tree></opsa-mef>")
+    tree = read_model(tmp_path / "in.xml")
+    write_model(tree, tmp_path / "out.xml")
+    _scram_accepts(tmp_path / "out.xml")
+    again = read_model(tmp_path / "out.xml")
+    assert again.probabilities() == tree.probabilities() == {"Pump.a": 0.2, "b": 0.3}
+
+
 def test_known_probabilities_by_enumeration(shared_data):
     # SCRAM's expected exact values (EXPECTED.md) for the small models, by brute force here
     for name, expected, tol in [("SmallTree/SmallTree.xml", 0.02678, 5e-6), ("ne574/ne574.xml", 0.662208, 5e-7),

@@ -429,26 +429,29 @@ def _ccf_group(element, defs: _Definitions, scope: str, path: Path) -> CcfGroup:
 
 
 # ---------------------------------------------------------------------- writing
-def _expr_xml(expr: ev.Expr) -> ET.Element:
+def _expr_xml(expr: ev.Expr, scope: str = "") -> ET.Element:
+    """The expression written inside container ``scope`` (a parameter of that private component
+    by its local name, as MEF resolves it there)."""
     if isinstance(expr, ev.Const):
         tag = expr.kind if expr.kind in ("float", "int", "bool") else "float"
         value = ("true" if expr.value else "false") if tag == "bool" else (
             str(int(expr.value)) if tag == "int" else repr(float(expr.value)))
         return ET.Element(tag, value=value)
     if isinstance(expr, ev.Param):
-        return ET.Element("parameter", name=expr.name)
+        local = scope and expr.name.startswith(scope + ".")
+        return ET.Element("parameter", name=expr.name[len(scope) + 1:] if local else expr.name)
     if isinstance(expr, ev.MissionTime):
         return ET.Element("system-mission-time")
     if isinstance(expr, ev.Histogram):
         out = ET.Element("histogram")
-        out.append(_expr_xml(expr.lower))
+        out.append(_expr_xml(expr.lower, scope))
         for upper, weight in expr.bins:
             b = ET.SubElement(out, "bin")
-            b.extend([_expr_xml(upper), _expr_xml(weight)])
+            b.extend([_expr_xml(upper, scope), _expr_xml(weight, scope)])
         return out
     if isinstance(expr, (ev.Op, ev.Builtin, ev.Deviate)):
         out = ET.Element(expr.name)
-        out.extend(_expr_xml(a) for a in expr.args)
+        out.extend(_expr_xml(a, scope) for a in expr.args)
         return out
     raise ModelError(f"cannot write expression {expr!r} as MEF")
 
@@ -545,7 +548,7 @@ def model_to_xml(tree: FaultTree) -> ET.Element:
             attrs = ET.SubElement(el, "attributes")
             ET.SubElement(attrs, "attribute", name="flavor", value="conditional")
         if tree.events.get(name) is not None:
-            el.append(_expr_xml(tree.events[name]))
+            el.append(_expr_xml(tree.events[name], name.rpartition(".")[0]))
     for name, state in sorted(tree.house_events.items()):
         if name.startswith("CONSTANT/"):
             continue
@@ -553,7 +556,8 @@ def model_to_xml(tree: FaultTree) -> ET.Element:
         el = ET.SubElement(parent, "define-house-event", name=local)
         ET.SubElement(el, "constant", value="true" if state else "false")
     for name, expr in tree.parameters.items():
-        ET.SubElement(data_el, "define-parameter", name=name).append(_expr_xml(expr))
+        parent, local = _container(ft, name, components) if "." in name else (data_el, name)
+        ET.SubElement(parent, "define-parameter", name=local).append(_expr_xml(expr, name.rpartition(".")[0]))
     return root
 
 
