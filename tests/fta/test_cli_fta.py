@@ -77,6 +77,7 @@ def test_convert_mef_dot_json_round_trip(shared_data, tmp_path, capsys):
     for name in ("out.xml", "out.xml.gz", "out.dot", "out.json"):
         code, _, err = run(capsys, "fta", "convert", str(src), str(tmp_path / name))
         assert code == 0, err
+    assert "CCF groups are not kept (MEF XML keeps them)" in err  # out.json: point probabilities only
     original, again = read_model(src), read_model(tmp_path / "out.xml.gz")
     assert original.probabilities() == again.probabilities()
     data = json.loads((tmp_path / "out.json").read_text())

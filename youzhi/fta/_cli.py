@@ -226,5 +226,17 @@ def handle_convert(args: argparse.Namespace) -> int:
     elif name.endswith((".dot", ".gv")):
         _write_text(out, plot.to_dot(tree, {k: float(v) for k, v in tree.probabilities().items()}) + "\n")
     else:
+        from youzhi.fta.events import Const
+
+        varying = sorted(n for n, e in tree.events.items() if e is not None and not isinstance(e, Const))
+        if varying or tree.ccf_groups:
+            import warnings
+
+            from youzhi.errors import YouzhiWarning
+
+            what = f"{len(varying)} basic event(s) ({', '.join(varying[:3])}{', ...' if len(varying) > 3 else ''})" \
+                if varying else "the CCF groups"
+            warnings.warn(f"{out}: JSON holds each basic event's probability at the mission time; the models of "
+                          f"{what} and CCF groups are not kept (MEF XML keeps them)", YouzhiWarning, stacklevel=2)
         _write_text(out, json.dumps(to_json(tree), indent=2) + "\n")
     return emit({"output": str(out), "top_event": tree.top}, args, text=lambda r: f"wrote {r['output']}")
