@@ -234,9 +234,10 @@ def handle_convert(args: argparse.Namespace) -> int:
 
             from youzhi.errors import YouzhiWarning
 
-            what = f"{len(varying)} basic event(s) ({', '.join(varying[:3])}{', ...' if len(varying) > 3 else ''})" \
-                if varying else "the CCF groups"
-            warnings.warn(f"{out}: JSON holds each basic event's probability at the mission time; the models of "
-                          f"{what} and CCF groups are not kept (MEF XML keeps them)", YouzhiWarning, stacklevel=2)
+            lost = [f"the models of {len(varying)} basic event(s) ({', '.join(varying[:3])}"
+                    f"{', ...' if len(varying) > 3 else ''})"] if varying else []
+            lost += ["CCF groups"] if tree.ccf_groups else []
+            warnings.warn(f"{out}: JSON holds each basic event's probability at the mission time; "
+                          f"{' and '.join(lost)} are not kept (MEF XML keeps them)", YouzhiWarning, stacklevel=2)
         _write_text(out, json.dumps(to_json(tree), indent=2) + "\n")
     return emit({"output": str(out), "top_event": tree.top}, args, text=lambda r: f"wrote {r['output']}")

@@ -216,10 +216,7 @@ def rare_event_importance(cut_sets: CutSetResult, probabilities: Mapping[str, fl
     def conditional(j: int, state: bool) -> float:  # the sum again, with p_j set to 0 or 1
         q = list(lit_p)
         q[2 * j], q[2 * j + 1] = (1.0, 0.0) if state else (0.0, 1.0)
-        val = {EMPTY: 0.0, BASE: 1.0}
-        for n in nodes:
-            val[n] = q[z.var[n]] * val[z.high[n]] + val[z.low[n]]
-        return val[root]
+        return z.sum_of_products(root, q)
 
     out = {}
     for j, name in enumerate(z.variables):

@@ -361,6 +361,16 @@ def _located(message: str, defs: _Definitions) -> str:
     return message
 
 
+def _flavor(element) -> str | None:
+    """The ``flavor`` attribute of a definition (``inhibit`` gate, ``conditional`` event), if any."""
+    return next((a.get("value") for a in element.iter("attribute") if a.get("name") == "flavor"), None)
+
+
+def _add_flavor(element: ET.Element, value: str) -> None:
+    attrs = ET.SubElement(element, "attributes")
+    ET.SubElement(attrs, "attribute", name="flavor", value=value)
+
+
 def _build(tree: FaultTree, defs: _Definitions) -> None:
     for name, (element, scope, path) in defs.params.items():
         body = _content(element)
@@ -374,8 +384,8 @@ def _build(tree: FaultTree, defs: _Definitions) -> None:
         expr = _expression(body[0], defs, scope, path) if body else None
         label = element.findtext("label")
         tree.add_basic_event(name, expr, label=label.strip() if label else None)
-        if any(a.get("name") == "flavor" and a.get("value") == "conditional" for a in element.iter("attribute")):
-            tree.graph.nodes[name]["flavor"] = "conditional"  # the condition of an INHIBIT gate
+        if _flavor(element) == "conditional":  # the condition of an INHIBIT gate
+            tree.graph.nodes[name]["flavor"] = "conditional"
     for name, (element, scope, path) in defs.house.items():
         body = _content(element)
         state = False
@@ -393,8 +403,7 @@ def _build(tree: FaultTree, defs: _Definitions) -> None:
         if isinstance(formula, str):
             formula = ("null", [formula])
         label = element.findtext("label")
-        flavor = [a.get("value") for a in element.iter("attribute") if a.get("name") == "flavor"]
-        label = "inhibit" if "inhibit" in flavor else (label.strip() if label else None)
+        label = "inhibit" if _flavor(element) == "inhibit" else (label.strip() if label else None)
         try:
             tree.add_gate(name, formula[0], formula[1], k=formula[2] if len(formula) > 2 else None, label=label)
         except ModelError as exc:
@@ -520,10 +529,9 @@ def model_to_xml(tree: FaultTree) -> ET.Element:
         parent, local = _container(ft, gate, components)
         el = ET.SubElement(parent, "define-gate", name=local)
         label = data.get("label")
-        inhibit = len(tree.children(gate)) == 2 and conditional.intersection(tree.children(gate))
-        if label == "inhibit" and inhibit:  # (else written as the AND it is, which SCRAM accepts)
-            attrs = ET.SubElement(el, "attributes")
-            ET.SubElement(attrs, "attribute", name="flavor", value="inhibit")
+        inputs = tree.children(gate)
+        if label == "inhibit" and len(inputs) == 2 and conditional.intersection(inputs):
+            _add_flavor(el, "inhibit")  # (else written as the AND it is, which SCRAM accepts)
         elif label:
             ET.SubElement(el, "label").text = label
         el.append(_formula_xml(tree, gate, gate.rpartition(".")[0]))
@@ -545,8 +553,7 @@ def model_to_xml(tree: FaultTree) -> ET.Element:
         if g.nodes[name].get("label"):
             ET.SubElement(el, "label").text = g.nodes[name]["label"]
         if name in conditional:
-            attrs = ET.SubElement(el, "attributes")
-            ET.SubElement(attrs, "attribute", name="flavor", value="conditional")
+            _add_flavor(el, "conditional")
         if tree.events.get(name) is not None:
             el.append(_expr_xml(tree.events[name], name.rpartition(".")[0]))
     for name, state in sorted(tree.house_events.items()):

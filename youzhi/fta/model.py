@@ -241,7 +241,7 @@ class FaultTree:
         except nx.NetworkXNoCycle:
             cycle = None
         if cycle:
-            raise ModelError("cycle in the fault tree through gates " + " -> ".join(repr(u) for u in [u for u, _ in cycle] + [cycle[0][0]]))
+            raise ModelError("cycle in the fault tree through gates " + " -> ".join([repr(u) for u, _ in cycle] + [repr(cycle[0][0])]))
         if self.top is None:
             roots = self.roots()
             if not roots:

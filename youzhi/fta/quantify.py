@@ -367,15 +367,15 @@ def _integral(f, a: float, b: float, tol: float = 0.0, depth: int = 60) -> float
     """Integral of the vectorised ``f`` over [a, b]: 20-point Gauss-Legendre on each half, the
     halves split again while they differ from the whole by more than ``tol`` (and 1e-12 of it)."""
     nodes, weights = _GAUSS
-    whole = float(np.sum(weights * f(a + (b - a) * (nodes + 1) / 2))) * (b - a) / 2
-    stack = [(a, b, whole, max(tol, 0.0), depth)]
+    points = lambda a, b: a + (b - a) * (nodes + 1) / 2  # noqa: E731
+    rule = lambda values, a, b: float(np.sum(weights * values)) * (b - a) / 2  # noqa: E731
+    stack = [(a, b, rule(f(points(a, b)), a, b), tol, depth)]
     total = 0.0
     while stack:
         a, b, whole, tol, depth = stack.pop()
         m = (a + b) / 2
-        values = f(np.concatenate([a + (m - a) * (nodes + 1) / 2, m + (b - m) * (nodes + 1) / 2]))
-        left = float(np.sum(weights * values[:len(nodes)])) * (m - a) / 2
-        right = float(np.sum(weights * values[len(nodes):])) * (b - m) / 2
+        values = f(np.concatenate([points(a, m), points(m, b)]))
+        left, right = rule(values[:len(nodes)], a, m), rule(values[len(nodes):], m, b)
         if depth == 0 or abs(left + right - whole) <= max(tol, 1e-12 * abs(left + right)):
             total += left + right
         else:
